@@ -1,0 +1,3 @@
+module timekeeper/bench/reference-server
+
+go 1.22
