@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,8 +15,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -221,6 +224,20 @@ func main() {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       75 * time.Second, // the service's keep-alive idle timeout
 	}
+	// Exit 0 on SIGTERM, as the service does, so a stop by PID is not a failure.
+	stopped := make(chan struct{})
+	go func() {
+		signals := make(chan os.Signal, 1)
+		signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+		<-signals
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = httpServer.Shutdown(ctx)
+		close(stopped)
+	}()
 	log.Printf("reference-server: %d zones, listening on %s", len(zones), *listen)
-	log.Fatal(httpServer.ListenAndServe())
+	if err := httpServer.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		log.Fatal(err)
+	}
+	<-stopped
 }

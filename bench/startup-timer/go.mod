@@ -1,0 +1,3 @@
+module timekeeper/bench/startup-timer
+
+go 1.22
