@@ -1,0 +1,104 @@
+package org.timekeeper.jenkins
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * Merges a step's caller settings over its defaults and checks them, so a step fails
+ * before it runs anything, with a message naming the bad key.
+ *
+ * A default of {@code null} marks a required setting; any other default also fixes the
+ * setting's type (a caller's value must be of the default's kind: text, whole number,
+ * yes/no, list or map).
+ */
+class Settings implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** Where the default's kind is a class hierarchy, the name a person reads in the error. */
+    private static final Map<Class, String> KIND_NAMES = [
+            (CharSequence): 'text',
+            (Integer)     : 'a whole number',
+            (Boolean)     : 'true or false',
+            (List)        : 'a list',
+            (Map)         : 'a map',
+    ]
+
+    /**
+     * @return the defaults overlaid with the caller's settings
+     * @throws IllegalArgumentException naming every unknown, missing or mistyped key
+     */
+    @NonCPS
+    static Map merge(String stepName, Map defaults, Map given) {
+        List<String> problems = problems(defaults, given ?: [:])
+        if (problems) {
+            throw new IllegalArgumentException("${stepName}: ${problems.join('; ')}".toString())
+        }
+        Map merged = new LinkedHashMap(defaults)
+        (given ?: [:]).each { key, value -> merged[key as String] = normalise(value) }
+        return merged
+    }
+
+    /** Every problem with the caller's settings, in the order of the defaults, then unknown keys. */
+    @NonCPS
+    static List<String> problems(Map defaults, Map given) {
+        List<String> found = []
+        defaults.each { key, defaultValue ->
+            boolean supplied = given.containsKey(key) && given[key] != null
+            if (defaultValue == null && !supplied) {
+                found << "missing required setting '${key}'".toString()
+            } else if (supplied && defaultValue != null && !sameKind(defaultValue, given[key])) {
+                found << ("setting '${key}' must be ${kindName(defaultValue)}, " +
+                        "got ${given[key].getClass().simpleName} '${given[key]}'").toString()
+            }
+        }
+        given.keySet().findAll { !defaults.containsKey(it) }.each { key ->
+            found << ("unknown setting '${key}' (known settings: " +
+                    "${defaults.keySet().join(', ')})").toString()
+        }
+        return found
+    }
+
+    /** Fails with a message naming the key unless {@code value} is a positive whole number. */
+    @NonCPS
+    static int positive(String stepName, String key, Object value) {
+        if (!(value instanceof Integer) || (value as Integer) < 1) {
+            throw new IllegalArgumentException(
+                    "${stepName}: setting '${key}' must be a whole number of at least 1, got '${value}'".toString())
+        }
+        return value as Integer
+    }
+
+    /** Fails with a message naming the key unless {@code value} matches {@code pattern}. */
+    @NonCPS
+    static String matching(String stepName, String key, Object value, String pattern, String meaning) {
+        String text = value as String
+        if (text == null || !(text ==~ pattern)) {
+            throw new IllegalArgumentException(
+                    "${stepName}: setting '${key}' must be ${meaning}, got '${value}'".toString())
+        }
+        return text
+    }
+
+    @NonCPS
+    private static boolean sameKind(Object defaultValue, Object value) {
+        Class kind = kindOf(defaultValue)
+        return kind.isInstance(value)
+    }
+
+    @NonCPS
+    private static Class kindOf(Object defaultValue) {
+        Class kind = KIND_NAMES.keySet().find { it.isInstance(defaultValue) }
+        return kind ?: defaultValue.getClass()
+    }
+
+    @NonCPS
+    private static String kindName(Object defaultValue) {
+        return KIND_NAMES[kindOf(defaultValue)] ?: kindOf(defaultValue).simpleName
+    }
+
+    /** GStrings become Strings, so merged settings compare and serialise plainly. */
+    @NonCPS
+    private static Object normalise(Object value) {
+        return value instanceof GString ? value.toString() : value
+    }
+}

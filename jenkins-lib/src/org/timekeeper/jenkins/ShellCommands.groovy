@@ -1,0 +1,87 @@
+package org.timekeeper.jenkins
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * The exact shell commands the steps run, built in one place so tests assert on them and
+ * every value that reaches a shell is quoted. The values are validated before they get
+ * here; the quoting is the second line of defence.
+ */
+class ShellCommands implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** Maven, never asking questions and never drawing progress bars in the build log. */
+    static final String MAVEN = 'mvn -B -ntp'
+    static final String ANSIBLE_PLAYBOOK = '.venv/bin/ansible-playbook'
+    static final String ROLLING_DEPLOY_PLAYBOOK = 'ansible/rolling_deploy.yml'
+
+    /** The module's reactor selection: the module and what it depends on, or the whole build. */
+    @NonCPS
+    static String mavenModules(String module) {
+        return module ? " -pl ${quote(module)} -am" : ''
+    }
+
+    @NonCPS
+    static String mavenCompile(String module) {
+        return "${MAVEN}${mavenModules(module)} -DskipTests package".toString()
+    }
+
+    /** The release jar with its version baked in (the CI-friendly {@code revision} property). */
+    @NonCPS
+    static String mavenPackage(String module, String version) {
+        return "${MAVEN}${mavenModules(module)} -DskipTests -Drevision=${quote(version)} package".toString()
+    }
+
+    /**
+     * Writes {@code <jar>.sha256} in {@code sha256sum -c} format, naming the file as it is
+     * published ({@code <service>-<version>.jar}), whatever the build called it.
+     */
+    @NonCPS
+    static String checksum(Release release) {
+        return ("sha256sum < ${quote(release.jar)} | sed 's/ .*\$/  ${release.artifactName}/' " +
+                "> ${quote(release.checksumFile)}").toString()
+    }
+
+    @NonCPS
+    static String upload(String localFile, String s3Uri, String awsRegion) {
+        return "aws s3 cp ${quote(localFile)} ${quote(s3Uri)}${region(awsRegion)}".toString()
+    }
+
+    /** Records the release an environment runs; scale-out instances install what it says. */
+    @NonCPS
+    static String recordRelease(String parameterName, String version, String awsRegion) {
+        return ("aws ssm put-parameter --name ${quote(parameterName)} --value ${quote(version)} " +
+                "--type String --overwrite${region(awsRegion)}").toString()
+    }
+
+    /**
+     * The rolling deploy. {@code service_version} and {@code rolling_serial} are the
+     * variables ansible/rolling_deploy.yml reads: keep the names in step with it.
+     */
+    @NonCPS
+    static String rollingDeploy(String inventory, String version, int serial) {
+        return ("${ANSIBLE_PLAYBOOK} ${ROLLING_DEPLOY_PLAYBOOK} -i ${quote(inventory)} " +
+                "-e service_version=${quote(version)} -e rolling_serial=${serial}").toString()
+    }
+
+    /** Response headers only (body discarded), failing on an HTTP error, bounded in time. */
+    @NonCPS
+    static String fetchHeaders(String url, int timeoutSeconds) {
+        return "curl -sS -f -o /dev/null -D - --max-time ${timeoutSeconds} ${quote(url)}".toString()
+    }
+
+    /** Single-quotes a value for POSIX sh, unless it is plainly safe as it is. */
+    @NonCPS
+    static String quote(String value) {
+        if (value ==~ /[A-Za-z0-9_.\/:=@%+-]+/) {
+            return value
+        }
+        return "'${value.replace("'", "'\"'\"'")}'".toString()
+    }
+
+    @NonCPS
+    private static String region(String awsRegion) {
+        return awsRegion ? " --region ${quote(awsRegion)}" : ''
+    }
+}

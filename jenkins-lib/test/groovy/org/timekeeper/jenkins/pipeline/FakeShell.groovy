@@ -1,0 +1,70 @@
+package org.timekeeper.jenkins.pipeline
+
+/**
+ * The shell of a fake agent: records every command, answers git and curl the way the
+ * real tools would, and keeps a fake fleet per environment so a smoke test sees the
+ * version the last successful rolling deploy installed there. Commands can be made to fail.
+ */
+class FakeShell {
+
+    static class Result {
+        final int status
+        final String stdout
+
+        Result(int status, String stdout) {
+            this.status = status
+            this.stdout = stdout
+        }
+    }
+
+    final List<String> commands = []
+    /** Environment name to the version its fleet serves. */
+    final Map<String, String> fleetVersions = [:]
+    /** Public URL prefix to the environment behind it. */
+    final Map<String, String> environmentsByUrl = [:]
+    private final Map<String, Integer> failures = [:]
+    private final String commit
+
+    FakeShell(String commit) {
+        this.commit = commit
+    }
+
+    /** Every command matching the regular expression exits with this status. */
+    void failWhen(String commandPattern, int status) {
+        failures[commandPattern] = status
+    }
+
+    /** The public URL of an environment, as its smoke test will request it. */
+    void serveEnvironment(String name, String publicUrl) {
+        environmentsByUrl[publicUrl] = name
+    }
+
+    Result run(String command) {
+        commands << command
+        Integer failure = failures.find { pattern, status -> command =~ pattern }?.value
+        if (failure != null) {
+            return new Result(failure, "fake failure of: ${command}\n")
+        }
+        if (command == 'git rev-parse HEAD') {
+            return new Result(0, "${commit}\n")
+        }
+        def playbook = command =~ /ansible-playbook .* -i inventory\/(\S+) -e service_version=(\S+)/
+        if (playbook.find()) {
+            fleetVersions[playbook.group(1)] = playbook.group(2)
+            return new Result(0, '')
+        }
+        if (command.startsWith('curl ')) {
+            return answerRequest(command)
+        }
+        return new Result(0, '')
+    }
+
+    private Result answerRequest(String command) {
+        String environment = environmentsByUrl.find { url, name -> command.contains(url) }?.value
+        if (environment == null) {
+            return new Result(6, 'curl: (6) Could not resolve host\n')
+        }
+        String versionHeader = fleetVersions[environment] ? "X-App-Version: ${fleetVersions[environment]}\r\n" : ''
+        return new Result(0, "HTTP/2 200\r\ncontent-type: application/json\r\n${versionHeader}X-Served-By: ${environment}-a\r\n\r\n")
+    }
+}

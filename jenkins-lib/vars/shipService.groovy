@@ -1,0 +1,170 @@
+import org.timekeeper.jenkins.DeliveryPlan
+import org.timekeeper.jenkins.Environment
+import org.timekeeper.jenkins.Release
+import org.timekeeper.jenkins.Settings
+
+/**
+ * The whole delivery pipeline of a Maven (Dropwizard) service, from a small map of
+ * settings: build, test, package and publish once, then promote that one artifact along
+ * the promotion path (dev -> staging -> approval -> prod by default) as far as the
+ * branch goes. Pull requests and feature branches build and test only.
+ *
+ * Written as a scripted pipeline (node/stage/lock/milestone/timeout/input, try/catch/
+ * finally for the post actions) so that every line of it runs in the unit tests.
+ */
+def call(Map settings = [:]) {
+    def defaultConfig = [
+            // The service's name: names the artifact, its S3 prefix, SSM parameters and deploy locks.
+            service: null,
+            // The S3 bucket that holds release artifacts.
+            artifactBucket: null,
+            // Environment name to its public base URL, for every environment on the promotion path.
+            environmentUrls: null,
+            // The Maven module that produces the service jar. '' is the whole project.
+            mavenModule: '',
+            // The jar's Maven artifactId. '' means the same as 'service'.
+            artifactId: '',
+            // The command that runs every test of the repository.
+            testCommand: 'mvn -B -ntp verify',
+            // Environments in promotion order; each deploy goes through all before it.
+            promotionPath: ['dev', 'staging', 'prod'],
+            // Branch name to the last environment its builds are promoted to. Other branches deploy nowhere.
+            branchEnvironments: [dev: 'dev', staging: 'staging', main: 'prod', prod: 'prod'],
+            // The last environment a release tag build (v1.2.3) is promoted to. '' deploys tags nowhere.
+            releaseTagEnvironment: 'prod',
+            // Environments a person must approve each deploy to.
+            approvalEnvironments: ['prod'],
+            // Who may approve: comma-separated users or groups. '' is anyone allowed to build the job.
+            approvers: '',
+            // How many nodes a rolling deploy updates at once.
+            rollingSerial: 1,
+            // The path the smoke test requests on each environment's public URL.
+            smokePath: '/health-check?type=ready',
+            // The AWS region of the bucket and SSM parameters. '' is the agent's default.
+            awsRegion: '',
+            // The agent label to run on. '' is any agent.
+            agentLabel: '',
+            // Minutes for checkout, build, tests, package and publish together.
+            buildTimeoutMinutes: 60,
+            // Minutes for one environment's rolling deploy.
+            deployTimeoutMinutes: 45,
+            // Minutes for one environment's smoke test.
+            smokeTimeoutMinutes: 5,
+            // Minutes an approval is waited for before the build is aborted.
+            approvalTimeoutMinutes: 60,
+    ]
+    Map config = Settings.merge('shipService', defaultConfig, settings)
+    Settings.matching('shipService', 'service', config.service, Release.SERVICE_PATTERN,
+            'a lower-case name (letters, digits, dashes)')
+    Settings.matching('shipService', 'artifactBucket', config.artifactBucket, Release.BUCKET_PATTERN,
+            'an S3 bucket name')
+    for (String key in ['rollingSerial', 'buildTimeoutMinutes', 'deployTimeoutMinutes', 'smokeTimeoutMinutes',
+                        'approvalTimeoutMinutes']) {
+        Settings.positive('shipService', key, config[key])
+    }
+    List<Environment> promotionPath = Environment.promotionPath('shipService', config.promotionPath,
+            config.environmentUrls, config.approvalEnvironments)
+    DeliveryPlan.checkTargets('shipService', promotionPath, config.branchEnvironments, config.releaseTagEnvironment)
+    DeliveryPlan plan = DeliveryPlan.forBuild(promotionPath, config.branchEnvironments, config.releaseTagEnvironment,
+            env.BRANCH_NAME, env.CHANGE_ID, env.TAG_NAME)
+    echo "shipService: ${plan.reason}"
+
+    // What the post actions report: how far the build got.
+    Map outcome = [stage: 'Checkout', release: null, deployed: []]
+    try {
+        onAgent(config) {
+            timeout(time: config.buildTimeoutMinutes, unit: 'MINUTES') {
+                stage('Checkout') {
+                    checkout scm
+                }
+                outcome.stage = 'Build and test'
+                buildService(mavenModule: config.mavenModule, testCommand: config.testCommand)
+                if (plan.deploying) {
+                    outcome.stage = 'Package'
+                    stage('Package') {
+                        outcome.release = packageRelease(service: config.service, mavenModule: config.mavenModule,
+                                artifactId: config.artifactId)
+                    }
+                    outcome.stage = 'Publish'
+                    stage('Publish') {
+                        publishRelease(release: outcome.release, artifactBucket: config.artifactBucket,
+                                awsRegion: config.awsRegion)
+                    }
+                }
+            }
+        }
+        for (Environment target in plan.environments) {
+            if (target.approvalRequired) {
+                outcome.stage = "Approve ${target.name}".toString()
+                approve(target, outcome.release, config)
+            }
+            outcome.stage = "Deploy ${target.name}".toString()
+            deploy(target, outcome.release, config)
+            outcome.deployed << target.name
+        }
+        outcome.stage = null
+    } catch (failure) {
+        if (currentBuild.result != 'ABORTED') {
+            currentBuild.result = 'FAILURE'
+        }
+        throw failure
+    } finally {
+        reportOutcome(config.service, outcome)
+    }
+}
+
+/** The approval gate: one milestone before and one after, so a newer approved build supersedes an older waiting one. */
+private void approve(Environment target, Release release, Map config) {
+    stage("Approve ${target.name}") {
+        milestone(label: "Approve ${target.name}")
+        requestApproval(environment: target.name, release: release.toString(), approvers: config.approvers,
+                timeoutMinutes: config.approvalTimeoutMinutes)
+        milestone(label: "Approved ${target.name}")
+    }
+}
+
+/**
+ * One environment: one deploy at a time (the lock, shared by every branch and build of
+ * the service), and a newer build that got the lock first makes an older one give up
+ * (the milestone inside the lock), so an environment never goes back to an older release.
+ */
+private void deploy(Environment target, Release release, Map config) {
+    lock(resource: target.lockResource(config.service), inversePrecedence: true) {
+        milestone(label: "Deploy ${target.name}")
+        onAgent(config) {
+            stage("Deploy ${target.name}") {
+                checkout scm
+                timeout(time: config.deployTimeoutMinutes, unit: 'MINUTES') {
+                    publishRelease(release: release, artifactBucket: config.artifactBucket, upload: false,
+                            environment: target.name, awsRegion: config.awsRegion)
+                    rollingDeploy(environment: target.name, version: release.version,
+                            rollingSerial: config.rollingSerial)
+                }
+            }
+            stage("Smoke ${target.name}") {
+                timeout(time: config.smokeTimeoutMinutes, unit: 'MINUTES') {
+                    smokeTest(url: target.publicUrl, path: config.smokePath, version: release.version)
+                }
+            }
+        }
+    }
+}
+
+private void onAgent(Map config, Closure body) {
+    if (config.agentLabel) {
+        node(config.agentLabel, body)
+    } else {
+        node(body)
+    }
+}
+
+/** The post action: one line in the log and the build's description say how it ended. */
+private void reportOutcome(String service, Map outcome) {
+    String result = currentBuild.result ?: 'SUCCESS'
+    String release = outcome.release ?: service
+    String deployed = outcome.deployed ? "deployed to ${outcome.deployed.join(', ')}" : 'deployed nowhere'
+    String stopped = outcome.stage ? "; stopped at ${outcome.stage}" : ''
+    String summary = "${release}: ${result}, ${deployed}${stopped}".toString()
+    currentBuild.description = summary
+    echo "shipService: ${summary}"
+}
