@@ -1,0 +1,5 @@
+package org.timekeeper.resources;
+
+/** Where this process runs: reported by /api/info and in X-Served-By. */
+public record NodeIdentity(String instanceId, String availabilityZone, String environment) {
+}
