@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: the variables are used by bench/run and bench/startup
 # Shared by bench/run and bench/startup (source it): where things are, how the
 # servers are built, started, checked and stopped. It sets no traps itself; each
 # script traps EXIT and calls stop_servers.
