@@ -1,0 +1,157 @@
+"""Every stack deployed in order into the AWS emulator (moto server on loopback).
+
+moto checks the wiring: parameters, imports and exports between the layers, the resources
+and the settings it models. Which resource types it cannot create is asserted below and
+listed in the README; everything else is deployed and inspected through the AWS APIs.
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ALL_ENVIRONMENTS
+from emulator import emulator_variant
+from templates import (
+    ENVIRONMENTS, REPO_ROOT, TEMPLATE_NAMES, load_template, stack_name, stacks_of, the_resource,
+)
+
+# What the emulator variant leaves out of each template (moto 5.2.5), by logical id.
+EMULATOR_GAPS = {
+    "network": set(),
+    "artifacts": {"AccessLogBucketPolicy", "ArtifactBucketPolicy"},
+    "load-balancer": {"AccessLogBucketPolicy", "Certificate", "DnsRecord",
+                      "Outputs.RequestCountResourceLabel"},
+    "app": {"TerminationDrainHook", "ScalingPolicy"},
+    "jenkins": set(),
+}
+
+
+def test_the_emulator_gaps_are_exactly_the_documented_ones():
+    for name in TEMPLATE_NAMES:
+        _, dropped = emulator_variant(load_template(name))
+        assert set(dropped) == EMULATOR_GAPS[name], (name, dropped)
+
+
+@pytest.mark.parametrize("environment", ALL_ENVIRONMENTS)
+def test_every_stack_reaches_create_complete_with_resolved_outputs(deployments, aws, environment):
+    deployment = deployments(environment)
+    exports = {e["Name"]: e["Value"] for page in aws("cloudformation").get_paginator("list_exports").paginate()
+               for e in page["Exports"]}
+    for stack in stacks_of(environment):
+        described = deployment.stacks[stack]
+        assert described["StackStatus"] == "CREATE_COMPLETE", (stack, described.get("StackStatusReason"))
+        template_outputs = load_template(stack)["Outputs"]
+        expected = {name for name in template_outputs} - {
+            gap.split(".", 1)[1] for gap in deployment.dropped[stack] if gap.startswith("Outputs.")}
+        outputs = deployment.outputs(stack)
+        assert set(outputs) == expected, stack
+        for name, value in outputs.items():
+            assert value and "None" not in value, (stack, name, value)
+            if "Export" in template_outputs[name]:
+                assert exports[f"{stack_name(environment, stack)}-{name}"] == value
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_fleet_runs_in_the_private_subnets_behind_the_target_group(deployments, aws, environment):
+    deployment = deployments(environment)
+    parameters = deployment.parameters["app"]
+    group = aws("autoscaling").describe_auto_scaling_groups(
+        AutoScalingGroupNames=[deployment.outputs("app")["AutoScalingGroupName"]])["AutoScalingGroups"][0]
+
+    assert group["HealthCheckType"] == "ELB"
+    assert group["HealthCheckGracePeriod"] == int(parameters["HealthCheckGracePeriod"])
+    assert (group["MinSize"], group["MaxSize"], group["DesiredCapacity"]) == (
+        int(parameters["MinSize"]), int(parameters["MaxSize"]), int(parameters["DesiredCapacity"]))
+    assert set(group["VPCZoneIdentifier"].split(",")) == set(
+        deployment.outputs("network")["PrivateSubnetIds"].split(","))
+    assert group["TargetGroupARNs"] == [deployment.outputs("load-balancer")["TargetGroupArn"]]
+    assert len(group["Instances"]) == int(parameters["DesiredCapacity"])
+
+    instances = [i for r in aws("ec2").describe_instances(
+        InstanceIds=[i["InstanceId"] for i in group["Instances"]])["Reservations"] for i in r["Instances"]]
+    for instance in instances:
+        tags = {t["Key"]: t["Value"] for t in instance["Tags"]}
+        assert (tags["Service"], tags["Environment"]) == ("timekeeper", environment)
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_launch_template_requires_imdsv2_and_encrypts_the_root_volume(deployments, aws, environment):
+    deployment = deployments(environment)
+    group = aws("autoscaling").describe_auto_scaling_groups(
+        AutoScalingGroupNames=[deployment.outputs("app")["AutoScalingGroupName"]])["AutoScalingGroups"][0]
+    data = aws("ec2").describe_launch_template_versions(
+        LaunchTemplateId=group["LaunchTemplate"]["LaunchTemplateId"])["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+    assert data["MetadataOptions"]["HttpTokens"] == "required"
+    assert all(m["Ebs"]["Encrypted"] for m in data["BlockDeviceMappings"])
+    assert "KeyName" not in data
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_target_group_checks_readiness_on_the_app_port(deployments, aws, environment):
+    deployment = deployments(environment)
+    configured = the_resource(load_template("load-balancer"), "AWS::ElasticLoadBalancingV2::TargetGroup")["Properties"]
+    target_group = aws("elbv2").describe_target_groups(
+        TargetGroupArns=[deployment.outputs("load-balancer")["TargetGroupArn"]])["TargetGroups"][0]
+
+    assert target_group["Port"] == int(deployment.parameters["load-balancer"]["AppPort"]) == 8080
+    assert target_group["HealthCheckPath"] == "/health-check?type=ready"
+    assert target_group["HealthCheckPort"] == "traffic-port"
+    assert target_group["Matcher"]["HttpCode"] == "200"
+    assert (target_group["HealthCheckIntervalSeconds"], target_group["HealthCheckTimeoutSeconds"],
+            target_group["HealthyThresholdCount"], target_group["UnhealthyThresholdCount"]) == (
+        configured["HealthCheckIntervalSeconds"], configured["HealthCheckTimeoutSeconds"],
+        configured["HealthyThresholdCount"], configured["UnhealthyThresholdCount"])
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_release_store_exists_with_its_seed_release(deployments, aws, environment):
+    outputs = deployments(environment).outputs("artifacts")
+    assert outputs["ReleaseParameterName"] == f"/timekeeper/{environment}/release"
+    release = aws("ssm").get_parameter(Name=outputs["ReleaseParameterName"])["Parameter"]["Value"]
+    assert release == deployments(environment).parameters["artifacts"]["InitialRelease"]
+    versioning = aws("s3").get_bucket_versioning(Bucket=outputs["ArtifactBucketName"])
+    assert versioning["Status"] == "Enabled"
+
+
+def test_the_jenkins_host_is_reachable_only_from_the_office_and_the_webhooks(deployments, aws):
+    deployment = deployments("ci")
+    group = aws("ec2").describe_security_groups(
+        GroupIds=[deployment.outputs("jenkins")["SecurityGroupId"]])["SecurityGroups"][0]
+    sources = [(p["FromPort"], source) for p in group["IpPermissions"]
+               for source in [r["CidrIp"] for r in p.get("IpRanges", [])]
+               + [r["PrefixListId"] for r in p.get("PrefixListIds", [])]]
+    parameters = deployment.parameters["jenkins"]
+    assert sorted(sources) == sorted([(443, parameters["OfficeCidr"]),
+                                      (443, parameters["WebhookSourcePrefixListId"])])
+
+
+def _inventory_hosts(environment, emulator):
+    inventory = REPO_ROOT / "inventory" / environment / "aws_ec2.yml"
+    if not inventory.exists():
+        pytest.skip(f"{inventory.relative_to(REPO_ROOT)} is not in the repository yet")
+    ansible_inventory = Path(sys.executable).parent / "ansible-inventory"
+    result = subprocess.run(
+        [str(ansible_inventory), "-i", str(inventory), "--list"],
+        capture_output=True, text=True, timeout=120, cwd=REPO_ROOT,
+        env={**__import__("os").environ, "AWS_URL": emulator, "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"},
+    )
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)
+    return {host for host in listed.get("_meta", {}).get("hostvars", {})}, listed
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_environment_inventory_lists_exactly_its_fleet(deployments, aws, emulator, environment):
+    # All environments share the emulator: the inventory must pick its own by tags.
+    for other in ENVIRONMENTS:
+        deployments(other)
+    deployments("ci")
+    group = aws("autoscaling").describe_auto_scaling_groups(
+        AutoScalingGroupNames=[deployments(environment).outputs("app")["AutoScalingGroupName"]])["AutoScalingGroups"][0]
+    fleet = {i["InstanceId"] for i in group["Instances"]}
+    hosts, listed = _inventory_hosts(environment, emulator)
+    hostvars = listed["_meta"]["hostvars"]
+    assert {hostvars[h].get("instance_id") for h in hosts} == fleet, yaml.safe_dump(listed)
