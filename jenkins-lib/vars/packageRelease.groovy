@@ -27,8 +27,13 @@ def call(Map settings = [:]) {
             'a lower-case name (letters, digits, dashes)')
 
     String baseVersion = config.baseVersion ?: ReleaseVersion.baseVersionFromPom(readFile('pom.xml'))
-    String commit = config.commit ?: sh(script: 'git rev-parse HEAD', returnStdout: true).trim()
-    String version = ReleaseVersion.compute(env.TAG_NAME, baseVersion, env.BUILD_NUMBER, commit)
+    String version
+    if (env.TAG_NAME) {
+        version = ReleaseVersion.compute(env.TAG_NAME, baseVersion, env.BUILD_NUMBER, null)
+    } else {
+        String commit = config.commit ?: sh(script: 'git rev-parse HEAD', returnStdout: true).trim()
+        version = ReleaseVersion.compute(null, baseVersion, env.BUILD_NUMBER, commit)
+    }
     echo "packageRelease: ${service} ${version}"
 
     sh ShellCommands.mavenPackage(config.mavenModule, version)

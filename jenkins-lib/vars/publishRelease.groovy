@@ -4,22 +4,27 @@ import org.timekeeper.jenkins.Settings
 import org.timekeeper.jenkins.ShellCommands
 
 /**
- * Publishes a packaged release: uploads the jar and its SHA-256 checksum to
- * s3://<bucket>/<service>/<version>/, and records the version in an environment's SSM
- * parameter /<service>/<environment>/release, which instances launched later install.
- * Promotion records the same, already uploaded, release for the next environment.
+ * Publishes a packaged release to an artifact bucket, as
+ * s3://<bucket>/<service>/<version>/<service>-<version>.jar and its .sha256 checksum:
+ * uploaded from the workspace, or (promotion) copied from the bucket of the environment
+ * before, so every environment installs the very bytes built once. With 'environment' it
+ * records the version in /<service>/<environment>/release, the SSM parameter instances
+ * install from when they are launched.
  */
 def call(Map settings = [:]) {
     def defaultConfig = [
             // The Release packageRelease returned.
             release: null,
-            // The S3 bucket that holds every service's release artifacts.
-            artifactBucket: null,
-            // Upload the jar and checksum. false when promoting a release that is already uploaded.
-            upload: true,
-            // Record the version as this environment's release. '' records nothing.
+            // The bucket to publish to. Needed unless 'artifacts' is false.
+            artifactBucket: '',
+            // Put the jar and checksum in 'artifactBucket'. false when only recording a release.
+            artifacts: true,
+            // Copy the artifacts from this bucket (where they were published before) instead of
+            // uploading them from the workspace. '' uploads.
+            fromBucket: '',
+            // Record the version as this environment's release in SSM. '' records nothing.
             environment: '',
-            // The AWS region of the bucket and parameters. '' is the agent's default.
+            // The AWS region of the buckets and parameters. '' is the agent's default.
             awsRegion: '',
     ]
     Map config = Settings.merge('publishRelease', defaultConfig, settings)
@@ -27,19 +32,27 @@ def call(Map settings = [:]) {
         error("publishRelease: setting 'release' must be the Release packageRelease returned, got '${config.release}'")
     }
     Release release = config.release
-    String bucket = Settings.matching('publishRelease', 'artifactBucket', config.artifactBucket,
-            Release.BUCKET_PATTERN, 'an S3 bucket name')
 
-    if (config.upload) {
-        sh ShellCommands.checksum(release)
-        sh ShellCommands.upload(release.jar, release.artifactUri(bucket), config.awsRegion)
-        sh ShellCommands.upload(release.checksumFile, release.checksumUri(bucket), config.awsRegion)
-        echo "publishRelease: ${release} uploaded to ${release.artifactUri(bucket)}"
+    if (config.artifacts) {
+        String bucket = Settings.matching('publishRelease', 'artifactBucket', config.artifactBucket,
+                Release.BUCKET_PATTERN, 'an S3 bucket name')
+        if (config.fromBucket) {
+            String fromBucket = Settings.matching('publishRelease', 'fromBucket', config.fromBucket,
+                    Release.BUCKET_PATTERN, 'an S3 bucket name')
+            sh ShellCommands.s3Copy(release.artifactUri(fromBucket), release.artifactUri(bucket), config.awsRegion)
+            sh ShellCommands.s3Copy(release.checksumUri(fromBucket), release.checksumUri(bucket), config.awsRegion)
+            echo "publishRelease: ${release} promoted from ${fromBucket} to ${bucket}"
+        } else {
+            sh ShellCommands.checksum(release)
+            sh ShellCommands.s3Copy(release.jar, release.artifactUri(bucket), config.awsRegion)
+            sh ShellCommands.s3Copy(release.checksumFile, release.checksumUri(bucket), config.awsRegion)
+            echo "publishRelease: ${release} uploaded to ${release.artifactUri(bucket)}"
+        }
     }
     if (config.environment) {
         String environment = Settings.matching('publishRelease', 'environment', config.environment,
                 Environment.NAME_PATTERN, 'an environment name')
-        String parameter = new Environment(environment, '', false).releaseParameter(release.service)
+        String parameter = Environment.named(environment).releaseParameter(release.service)
         sh ShellCommands.recordRelease(parameter, release.version, config.awsRegion)
         echo "publishRelease: ${parameter} = ${release.version}"
     }

@@ -29,7 +29,7 @@ def call(Map settings = [:]) {
     if (!fileExists(ShellCommands.ANSIBLE_PLAYBOOK)) {
         sh config.setupCommand
     }
-    String command = ShellCommands.rollingDeploy(new Environment(environment, '', false).inventory, version, serial)
+    String command = ShellCommands.rollingDeploy(Environment.named(environment).inventory, version, serial)
     int status = sh(script: command, returnStatus: true)
     if (status != 0) {
         error("rollingDeploy: ansible-playbook exited ${status} deploying ${version} to ${environment}; " +

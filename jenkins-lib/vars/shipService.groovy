@@ -16,8 +16,9 @@ def call(Map settings = [:]) {
     def defaultConfig = [
             // The service's name: names the artifact, its S3 prefix, SSM parameters and deploy locks.
             service: null,
-            // The S3 bucket that holds release artifacts.
-            artifactBucket: null,
+            // Environment name to its artifact bucket (where its instances install releases from),
+            // for every environment on the promotion path.
+            artifactBuckets: null,
             // Environment name to its public base URL, for every environment on the promotion path.
             environmentUrls: null,
             // The Maven module that produces the service jar. '' is the whole project.
@@ -56,14 +57,10 @@ def call(Map settings = [:]) {
     Map config = Settings.merge('shipService', defaultConfig, settings)
     Settings.matching('shipService', 'service', config.service, Release.SERVICE_PATTERN,
             'a lower-case name (letters, digits, dashes)')
-    Settings.matching('shipService', 'artifactBucket', config.artifactBucket, Release.BUCKET_PATTERN,
-            'an S3 bucket name')
-    for (String key in ['rollingSerial', 'buildTimeoutMinutes', 'deployTimeoutMinutes', 'smokeTimeoutMinutes',
-                        'approvalTimeoutMinutes']) {
-        Settings.positive('shipService', key, config[key])
-    }
+    Settings.positive('shipService', config, ['rollingSerial', 'buildTimeoutMinutes', 'deployTimeoutMinutes',
+                                              'smokeTimeoutMinutes', 'approvalTimeoutMinutes'])
     List<Environment> promotionPath = Environment.promotionPath('shipService', config.promotionPath,
-            config.environmentUrls, config.approvalEnvironments)
+            config.environmentUrls, config.artifactBuckets, config.approvalEnvironments)
     DeliveryPlan.checkTargets('shipService', promotionPath, config.branchEnvironments, config.releaseTagEnvironment)
     DeliveryPlan plan = DeliveryPlan.forBuild(promotionPath, config.branchEnvironments, config.releaseTagEnvironment,
             env.BRANCH_NAME, env.CHANGE_ID, env.TAG_NAME)
@@ -87,20 +84,24 @@ def call(Map settings = [:]) {
                     }
                     outcome.stage = 'Publish'
                     stage('Publish') {
-                        publishRelease(release: outcome.release, artifactBucket: config.artifactBucket,
+                        publishRelease(release: outcome.release, artifactBucket: plan.environments[0].artifactBucket,
                                 awsRegion: config.awsRegion)
                     }
                 }
             }
         }
-        for (Environment target in plan.environments) {
+        Environment previous = null
+        // Counted loops: an iterator held across steps cannot be checkpointed.
+        for (int i = 0; i < plan.environments.size(); i++) {
+            Environment target = plan.environments[i]
             if (target.approvalRequired) {
                 outcome.stage = "Approve ${target.name}".toString()
                 approve(target, outcome.release, config)
             }
             outcome.stage = "Deploy ${target.name}".toString()
-            deploy(target, outcome.release, config)
+            deploy(target, previous, outcome.release, config)
             outcome.deployed << target.name
+            previous = target
         }
         outcome.stage = null
     } catch (failure) {
@@ -127,18 +128,25 @@ private void approve(Environment target, Release release, Map config) {
  * One environment: one deploy at a time (the lock, shared by every branch and build of
  * the service), and a newer build that got the lock first makes an older one give up
  * (the milestone inside the lock), so an environment never goes back to an older release.
+ * The artifact is promoted from the environment before (copied, never rebuilt), the
+ * fleet rolled, and only then the environment's release parameter moved on, so instances
+ * launched later install what the fleet proved it runs.
  */
-private void deploy(Environment target, Release release, Map config) {
+private void deploy(Environment target, Environment previous, Release release, Map config) {
     lock(resource: target.lockResource(config.service), inversePrecedence: true) {
         milestone(label: "Deploy ${target.name}")
         onAgent(config) {
             stage("Deploy ${target.name}") {
                 checkout scm
                 timeout(time: config.deployTimeoutMinutes, unit: 'MINUTES') {
-                    publishRelease(release: release, artifactBucket: config.artifactBucket, upload: false,
-                            environment: target.name, awsRegion: config.awsRegion)
+                    if (previous != null) {
+                        publishRelease(release: release, artifactBucket: target.artifactBucket,
+                                fromBucket: previous.artifactBucket, awsRegion: config.awsRegion)
+                    }
                     rollingDeploy(environment: target.name, version: release.version,
                             rollingSerial: config.rollingSerial)
+                    publishRelease(release: release, artifacts: false, environment: target.name,
+                            awsRegion: config.awsRegion)
                 }
             }
             stage("Smoke ${target.name}") {

@@ -1,4 +1,5 @@
-// Calls the packageRelease step with the settings the test gives (binding variable stepSettings).
+// Calls packageRelease with the settings the test gives and logs the Release it returns.
 @Library('timekeeper') _
 
-packageRelease(stepSettings)
+def release = packageRelease(stepSettings)
+echo "released ${release.service} ${release.version} from ${release.jar}"

@@ -17,12 +17,21 @@ class Environment implements Serializable {
 
     final String name
     final String publicUrl
+    /** The bucket this environment's instances install releases from. */
+    final String artifactBucket
     final boolean approvalRequired
 
-    Environment(String name, String publicUrl, boolean approvalRequired) {
+    Environment(String name, String publicUrl, String artifactBucket, boolean approvalRequired) {
         this.name = name
         this.publicUrl = (publicUrl ?: '').replaceAll('/+$', '')
+        this.artifactBucket = artifactBucket
         this.approvalRequired = approvalRequired
+    }
+
+    /** An environment known by name only, for steps that need its inventory or parameter names. */
+    @NonCPS
+    static Environment named(String name) {
+        return new Environment(name, '', '', false)
     }
 
     /**
@@ -31,11 +40,13 @@ class Environment implements Serializable {
      *
      * @param names environment names in promotion order (setting 'promotionPath')
      * @param publicUrls environment name to its public base URL (setting 'environmentUrls')
+     * @param artifactBuckets environment name to its artifact bucket (setting 'artifactBuckets')
      * @param approvalRequired names of environments a person must approve deploys to
      *        (setting 'approvalEnvironments')
      */
     @NonCPS
-    static List<Environment> promotionPath(String stepName, List names, Map publicUrls, List approvalRequired) {
+    static List<Environment> promotionPath(String stepName, List names, Map publicUrls, Map artifactBuckets,
+                                           List approvalRequired) {
         List<String> problems = []
         if (!names) {
             problems << "setting 'promotionPath' must name at least one environment"
@@ -50,8 +61,14 @@ class Environment implements Serializable {
             problems << ("setting 'environmentUrls' needs an http(s) URL for '${it}', " +
                     "got '${publicUrls[it]}'").toString()
         }
-        publicUrls.keySet().findAll { !names.contains(it) }.each {
-            problems << "setting 'environmentUrls' has '${it}', which is not on the promotion path ${names}".toString()
+        names.findAll { !(artifactBuckets[it] ==~ Release.BUCKET_PATTERN) }.each {
+            problems << ("setting 'artifactBuckets' needs an S3 bucket name for '${it}', " +
+                    "got '${artifactBuckets[it]}'").toString()
+        }
+        [environmentUrls: publicUrls, artifactBuckets: artifactBuckets].each { String setting, Map byEnvironment ->
+            byEnvironment.keySet().findAll { !names.contains(it) }.each {
+                problems << "setting '${setting}' has '${it}', which is not on the promotion path ${names}".toString()
+            }
         }
         approvalRequired.findAll { !names.contains(it) }.each {
             problems << "setting 'approvalEnvironments' has '${it}', which is not on the promotion path ${names}".toString()
@@ -60,7 +77,8 @@ class Environment implements Serializable {
             throw new IllegalArgumentException("${stepName}: ${problems.join('; ')}".toString())
         }
         return names.collect { String name ->
-            new Environment(name, publicUrls[name] as String, approvalRequired.contains(name))
+            new Environment(name, publicUrls[name] as String, artifactBuckets[name] as String,
+                    approvalRequired.contains(name))
         }
     }
 

@@ -68,6 +68,12 @@ class Settings implements Serializable {
         return value as Integer
     }
 
+    /** Fails with a message naming the first key whose setting is not a positive whole number. */
+    @NonCPS
+    static void positive(String stepName, Map config, List<String> keys) {
+        keys.each { positive(stepName, it, config[it]) }
+    }
+
     /** Fails with a message naming the key unless {@code value} matches {@code pattern}. */
     @NonCPS
     static String matching(String stepName, String key, Object value, String pattern, String meaning) {

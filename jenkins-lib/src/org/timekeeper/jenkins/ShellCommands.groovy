@@ -43,9 +43,10 @@ class ShellCommands implements Serializable {
                 "> ${quote(release.checksumFile)}").toString()
     }
 
+    /** Uploads a file, or copies an object between buckets: either side may be s3:// or local. */
     @NonCPS
-    static String upload(String localFile, String s3Uri, String awsRegion) {
-        return "aws s3 cp ${quote(localFile)} ${quote(s3Uri)}${region(awsRegion)}".toString()
+    static String s3Copy(String from, String to, String awsRegion) {
+        return "aws s3 cp ${quote(from)} ${quote(to)}${region(awsRegion)}".toString()
     }
 
     /** Records the release an environment runs; scale-out instances install what it says. */

@@ -1,0 +1,4 @@
+// Calls shipService with the settings the test gives (binding variable stepSettings).
+@Library('timekeeper') _
+
+shipService(stepSettings)
