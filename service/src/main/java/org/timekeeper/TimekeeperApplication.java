@@ -16,8 +16,13 @@ import java.time.Clock;
 public class TimekeeperApplication extends Application<TimekeeperConfiguration> {
 
     public static void main(String[] args) throws Exception {
+        launch(new TimekeeperApplication(), args);
+    }
+
+    /** The one way the service starts: SIGTERM is the normal stop and must exit 0 after draining. */
+    protected static void launch(TimekeeperApplication application, String[] args) throws Exception {
         ExitZeroOnSigterm.install();
-        new TimekeeperApplication().run(args);
+        application.run(args);
     }
 
     @Override

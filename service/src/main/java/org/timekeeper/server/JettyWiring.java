@@ -4,7 +4,10 @@ import io.dropwizard.core.setup.Environment;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.ShutdownThread;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.component.LifeCycle;
 
@@ -14,9 +17,13 @@ import java.util.List;
 /**
  * Installs what Dropwizard's configuration cannot express on the Jetty server it builds: the
  * identity/request-id headers on every connector, and JSON error handlers at the server level
- * and in both servlet contexts, so no response of either port is ever HTML.
+ * and in both servlet contexts, so no response of either port is ever HTML; and the switch to
+ * closing connections once SIGTERM arrives.
  */
 public final class JettyWiring {
+
+    /** Time for a connection accepted just before the listening socket closed to send its request. */
+    static final long LAST_ACCEPTED_REQUEST_ALLOWANCE_MILLIS = 300;
 
     private JettyWiring() {
     }
@@ -29,12 +36,53 @@ public final class JettyWiring {
             public void lifeCycleStarting(LifeCycle event) {
                 if (event instanceof Server server) {
                     server.setErrorHandler(new JsonErrorHandler(responseHeaders));
+                    registerShutdownSteps(server, responseHeaders);
                     for (Connector connector : server.getConnectors()) {
                         httpConfigurationsOf(connector).forEach(http -> http.addCustomizer(responseHeaders));
                     }
                 }
             }
         });
+    }
+
+    /**
+     * Jetty's shutdown thread stops its members in order. Called while the server starts, so the
+     * order becomes: (1) every response closes its connection from now on; (2) dropwizard-health's
+     * delayed shutdown (registered at index 0 while the application was configured): readiness
+     * 503, keep serving for the shutdown delay; (3) stop accepting, then wait briefly; (4) the
+     * server itself, whose graceful stop answers 503 to any request that reaches it afterwards.
+     * Step 3 closes the listening sockets before the graceful stop starts, so a client that
+     * connects after the delay is refused, and one accepted just before is still served.
+     */
+    private static void registerShutdownSteps(Server server, ResponseHeaders responseHeaders) {
+        ShutdownThread.register(0, shutdownStep(responseHeaders::startDraining));
+        ShutdownThread.register(shutdownStep(() -> {
+            for (Connector connector : server.getConnectors()) {
+                if (connector instanceof NetworkConnector network) {
+                    network.close();
+                }
+            }
+            Thread.sleep(LAST_ACCEPTED_REQUEST_ALLOWANCE_MILLIS);
+        }));
+    }
+
+    private interface ShutdownAction {
+        void run() throws InterruptedException;
+    }
+
+    private static AbstractLifeCycle shutdownStep(ShutdownAction action) {
+        final AbstractLifeCycle step = new AbstractLifeCycle() {
+            @Override
+            protected void doStop() throws InterruptedException {
+                action.run();
+            }
+        };
+        try {
+            step.start(); // ShutdownThread only stops members that are started
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot arm a shutdown step", e);
+        }
+        return step;
     }
 
     /** Dropwizard wraps each HTTP connection factory in a metrics one that holds it as a bean. */

@@ -1,6 +1,8 @@
 package org.timekeeper.server;
 
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 
@@ -24,6 +26,7 @@ public final class ResponseHeaders implements HttpConfiguration.Customizer {
 
     private final String instanceId;
     private final String appVersion;
+    private volatile boolean draining;
 
     public ResponseHeaders(String instanceId, String appVersion) {
         this.instanceId = instanceId;
@@ -33,7 +36,23 @@ public final class ResponseHeaders implements HttpConfiguration.Customizer {
     @Override
     public Request customize(Request request, HttpFields.Mutable responseHeaders) {
         addTo(responseHeaders, request.getHeaders().get(REQUEST_ID));
+        if (draining) {
+            responseHeaders.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
         return request;
+    }
+
+    /**
+     * From SIGTERM on, every response closes its connection: keep-alive pools (the load
+     * balancer's, clients') move off this node during the shutdown delay, so when Jetty stops
+     * no idle connection is left for a late request to be refused with a 503 on.
+     */
+    public void startDraining() {
+        draining = true;
+    }
+
+    public boolean isDraining() {
+        return draining;
     }
 
     /** Adds the headers that are missing; also used by the error handlers for requests Jetty rejected early. */
