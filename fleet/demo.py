@@ -1,0 +1,145 @@
+"""make demo: the local fleet under steady load through a rolling deploy, and the report.
+
+up (3 nodes at FROM) -> steady load through HAProxy (hey) -> a baseline phase -> the
+rolling deploy to TO under the same load -> report -> down. Exits 1 when any request
+failed or the deploy failed. The report is printed and kept in reports/.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import local_fleet  # noqa: E402
+from load import HeyPhase, HeyReport, VersionSampler  # noqa: E402
+
+REPORTS_DIR = local_fleet.REPO / "reports"
+# Sized for two cores shared with three JVMs and HAProxy: 6 workers x 50 req/s.
+WORKERS, PER_WORKER_QPS = 6, 50
+BASELINE_SECONDS = 20
+
+
+def node_phases(timings: list[dict]) -> list[dict]:
+    """Per node, seconds spent draining, stopping, restarting and rejoining."""
+    phases = []
+    for t in timings:
+        started, drained, stopped, ready, in_service = (float(t[k]) for k in
+                                                        ("started", "drained", "stopped", "ready", "in_service"))
+        phases.append({
+            "node": t["node"],
+            "drain": drained - started,
+            "stop": stopped - drained,
+            "restart": ready - stopped,
+            "back_in_service": in_service - ready,
+            "cycle": in_service - started,
+        })
+    return phases
+
+
+def phase_row(name: str, report: HeyReport, seconds: float) -> str:
+    non_2xx = sum(n for code, n in report.status_codes.items() if not 200 <= code < 300)
+    return "%-15s %9d %8d %12d %8.1f %8.1f %8.1f" % (
+        name, report.requests, non_2xx, sum(report.errors.values()), report.requests / max(seconds, 0.001),
+        report.latency_seconds.get("p50", 0) * 1000, report.latency_seconds.get("p99", 0) * 1000)
+
+
+def render(result: dict) -> str:
+    lines = [
+        "timekeeper local fleet demo, %s" % result["at"],
+        "fleet: %d nodes behind HAProxy 127.0.0.1:8000; rolling deploy %s -> %s (ansible/rolling_deploy.yml, serial 1)"
+        % (result["nodes"], result["from"], result["to"]),
+        "load: hey, %d workers x %d req/s = %d req/s offered, GET %s; plus a 10 req/s sampler recording who answered"
+        % (WORKERS, PER_WORKER_QPS, WORKERS * PER_WORKER_QPS, result["path"]),
+        "",
+        "%-15s %9s %8s %12s %8s %8s %8s" % ("phase", "requests", "non-2xx", "conn errors", "req/s", "p50 ms", "p99 ms"),
+        phase_row("before deploy", result["before"], result["before_seconds"]),
+        phase_row("during deploy", result["during"], result["during_seconds"]),
+        "",
+    ]
+    for name in ("before", "during"):
+        report = result[name]
+        for code, count in sorted(report.status_codes.items()):
+            if not 200 <= code < 300:
+                lines.append("  %s: HTTP %d x %d" % (name, code, count))
+        for message, count in sorted(report.errors.items()):
+            lines.append("  %s: %s x %d" % (name, message, count))
+    sampler = result["sampler"]
+    lines.append("sampler: %d requests, %d failed" % (len(sampler.samples), len(sampler.failures)))
+    for failure in sampler.failures:
+        lines.append("  sampler failure at %s: status %d %s" % (
+            datetime.datetime.fromtimestamp(failure.at, datetime.timezone.utc).strftime("%H:%M:%S.%f")[:-3],
+            failure.status, failure.error))
+    lines += ["", "versions answering over time (sampler, 5 s buckets from the start of the load):"]
+    for offset, versions in sampler.versions_over_time():
+        lines.append("  t+%4.0fs  %s" % (offset, "  ".join("%s x%d" % item for item in sorted(versions.items()))))
+    lines += ["", "per node (seconds): drain = deregistered until no request in flight; stop = graceful stop;",
+              "restart = start until ready, smoke-tested and warmed; back in service = until UP in HAProxy",
+              "%-6s %7s %7s %8s %16s %7s" % ("node", "drain", "stop", "restart", "back in service", "cycle")]
+    for phase in result["node_phases"]:
+        lines.append("%-6s %7.1f %7.1f %8.1f %16.1f %7.1f" % (
+            phase["node"], phase["drain"], phase["stop"], phase["restart"], phase["back_in_service"], phase["cycle"]))
+    lines += ["", "deploy: %s in %.1f s" % ("succeeded" if result["deploy_ok"] else "FAILED", result["during_seconds"])]
+    total = result["before"].requests + result["during"].requests + len(sampler.samples)
+    failed = result["before"].failures + result["during"].failures + len(sampler.failures)
+    lines.append("total: %d requests, %d failed -> %s" % (
+        total, failed, "PASS" if failed == 0 and result["deploy_ok"] else "FAIL"))
+    return "\n".join(lines) + "\n"
+
+
+def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
+    if local_fleet.supervisord_pid() is not None:
+        print("demo: the local fleet is already up; make down first", file=sys.stderr)
+        return 1
+    for version in (from_version, to_version):
+        local_fleet.publish(version)
+    timings_file = Path(tempfile.mkstemp(prefix="rolling-deploy-timings-", suffix=".jsonl")[1])
+    sampler = VersionSampler(path)
+    try:
+        print("demo: fleet up, %d nodes at %s" % (nodes, from_version), flush=True)
+        local_fleet.up(nodes, from_version, stream=False)
+        print("demo: steady load, %d s baseline" % BASELINE_SECONDS, flush=True)
+        sampler.start()
+        before = HeyPhase(WORKERS, PER_WORKER_QPS, path, seconds=BASELINE_SECONDS).start()
+        before_report = before.wait()
+        print("demo: rolling deploy %s -> %s under the same load" % (from_version, to_version), flush=True)
+        during = HeyPhase(WORKERS, PER_WORKER_QPS, path).start()
+        deploy = local_fleet.deploy(to_version, stream=False, timings_file=timings_file, check=False)
+        during_report = during.stop()
+        sampler.stop()
+        timings = [json.loads(line) for line in timings_file.read_text().splitlines() if line.strip()]
+        result = {
+            "at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "nodes": nodes, "from": from_version, "to": to_version, "path": path,
+            "before": before_report, "before_seconds": before.ended - before.started,
+            "during": during_report, "during_seconds": during.ended - during.started,
+            "sampler": sampler, "node_phases": node_phases(timings), "deploy_ok": deploy.returncode == 0,
+        }
+        text = render(result)
+        if not result["deploy_ok"]:
+            text += "\nrolling deploy output (tail):\n" + "".join(deploy.stdout.splitlines(True)[-30:])
+    finally:
+        sampler.stop()
+        print("demo: fleet down", flush=True)
+        local_fleet.down()
+        timings_file.unlink(missing_ok=True)
+    REPORTS_DIR.mkdir(exist_ok=True)
+    report_file = REPORTS_DIR / ("demo-%s.txt" % time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
+    report_file.write_text(text)
+    print()
+    print(text)
+    print("report kept in %s" % report_file.relative_to(local_fleet.REPO))
+    passed = result["deploy_ok"] and before_report.failures + during_report.failures + len(sampler.failures) == 0
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(run_demo(os.environ.get("DEMO_FROM_VERSION", "1.0.0"), os.environ.get("DEMO_TO_VERSION", "1.0.1"),
+                      int(os.environ.get("NODES", local_fleet.BASE_NODES)),
+                      os.environ.get("DEMO_PATH", "/api/info")))

@@ -1,0 +1,426 @@
+"""The local fleet: N timekeeper nodes on 127.0.1.N behind HAProxy on 127.0.0.1:8000.
+
+Everything is installed and rolled by the same playbooks as on AWS (ansible/bootstrap.yml,
+ansible/rolling_deploy.yml) with inventory/local; supervisord stands in for systemd and
+HAProxy for the ALB. State lives under .fleet/ (git-ignored). Used by the fleet/ commands
+(make up | status | deploy | scale | down | demo) and by the tests in ansible/tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FLEET_DIR = REPO / ".fleet"
+ARTIFACTS_DIR = FLEET_DIR / "artifacts"
+LOG_DIR = FLEET_DIR / "logs"
+SCALE_OUT_INVENTORY = FLEET_DIR / "inventory" / "scale_out.yml"
+RELEASE_FILE = FLEET_DIR / "release"
+SUPERVISORD_CONF = FLEET_DIR / "supervisord.conf"
+SUPERVISORD_PIDFILE = FLEET_DIR / "supervisord.pid"
+HAPROXY_SOCKET = FLEET_DIR / "haproxy.sock"
+VENV_BIN = REPO / ".venv" / "bin"
+SERVICE = "timekeeper"
+BACKEND = "timekeeper"
+LB_ADDRESS = ("127.0.0.1", 8000)
+# inventory/local lists node1..node3; more come from scale-out.
+BASE_NODES = 3
+APP_PORT = 8080
+
+
+class FleetError(RuntimeError):
+    """A fleet command failed; the message says what and where the log is."""
+
+
+def node_address(name: str) -> str:
+    return "127.0.1.%d" % int(name.removeprefix("node"))
+
+
+def node_names() -> list[str]:
+    extra = 0
+    if SCALE_OUT_INVENTORY.exists():
+        extra = len([line for line in SCALE_OUT_INVENTORY.read_text().splitlines() if line.strip().startswith("node")])
+    return ["node%d" % n for n in range(1, BASE_NODES + extra + 1)]
+
+
+def write_scale_out_inventory(nodes: int) -> None:
+    """Adds node4..nodeN, as an Auto Scaling group adds instances the EC2 inventory finds."""
+    if nodes <= BASE_NODES:
+        SCALE_OUT_INVENTORY.unlink(missing_ok=True)
+        return
+    SCALE_OUT_INVENTORY.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# written by fleet/scale: the nodes beyond inventory/local's three", "timekeeper:", "  hosts:"]
+    for n in range(BASE_NODES + 1, nodes + 1):
+        lines += ["    node%d:" % n, "      ansible_host: %s" % node_address("node%d" % n)]
+    SCALE_OUT_INVENTORY.write_text("\n".join(lines) + "\n")
+
+
+def inventory_args() -> list[str]:
+    args = ["-i", str(REPO / "inventory" / "local")]
+    if SCALE_OUT_INVENTORY.exists():
+        args += ["-i", str(SCALE_OUT_INVENTORY)]
+    return args
+
+
+# --- releases ---------------------------------------------------------------------------
+
+def artifact_path(version: str) -> Path:
+    return ARTIFACTS_DIR / ("%s-%s.jar" % (SERVICE, version))
+
+
+def publish(version: str, rebuild: bool = False) -> Path:
+    """Builds the release's jar (make build VERSION=...) unless published, and publishes it
+    to .fleet/artifacts, the local stand-in for the S3 artifact bucket."""
+    target = artifact_path(version)
+    if target.exists() and not rebuild:
+        return target
+    built = REPO / "service" / "target" / target.name
+    # Another build in the same work tree can leave a jar whose baked-in version is not
+    # its name's: build again (twice at most) until it says what it is called.
+    for attempt in range(3):
+        if rebuild or attempt > 0 or not built.exists():
+            print("fleet: building release %s" % version, flush=True)
+            run_logged(["make", "-s", "build", "VERSION=%s" % version], "build-%s" % version)
+        if baked_version(built) == version:
+            break
+    else:
+        raise FleetError("%s says it is version %s, not %s" % (built, baked_version(built), version))
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(built, target)
+    return target
+
+
+def baked_version(jar: Path) -> str:
+    """The version the build baked into the jar (build-info.properties)."""
+    with zipfile.ZipFile(jar) as archive:
+        for line in archive.read("build-info.properties").decode().splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() == "version":
+                return value.strip()
+    return ""
+
+
+def publish_broken(version: str, from_version: str) -> Path:
+    """Publishes a release that can never get ready: the first 64 KiB of a good jar. The JVM
+    refuses it ("Invalid or corrupt jarfile") and exits at once, every time."""
+    good = publish(from_version)
+    target = artifact_path(version)
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(good.read_bytes()[: 64 * 1024])
+    return target
+
+
+def fleet_release() -> str:
+    """The release the fleet runs, as the pipeline records it in SSM on AWS."""
+    return RELEASE_FILE.read_text().strip() if RELEASE_FILE.exists() else ""
+
+
+# --- running things ---------------------------------------------------------------------
+
+def run_logged(argv: list[str], log_name: str, stream: bool = False, check: bool = True,
+               env: dict | None = None, timeout: float = 1800) -> subprocess.CompletedProcess:
+    """Runs a command with its output in .fleet/logs/<log_name>.log (and on stdout when
+    stream); on failure raises FleetError naming the log and quoting its tail."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = LOG_DIR / ("%s.log" % log_name)
+    full_env = dict(os.environ, **(env or {}))
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(argv, cwd=REPO, env=full_env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        output = []
+        deadline = time.monotonic() + timeout
+        try:
+            for line in process.stdout:
+                output.append(line)
+                log.write(line)
+                log.flush()
+                if stream:
+                    sys.stdout.write(line)
+                    sys.stdout.flush()
+                if time.monotonic() > deadline:
+                    raise subprocess.TimeoutExpired(argv, timeout)
+            process.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except BaseException:
+            # our own child, by its process group id (start_new_session)
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+            raise
+    result = subprocess.CompletedProcess(argv, process.returncode, "".join(output), "")
+    if check and result.returncode != 0:
+        tail = "".join(output[-30:])
+        raise FleetError("%s failed (exit %d), log: %s\n%s" % (" ".join(argv[:3]), result.returncode, log_path, tail))
+    return result
+
+
+def ansible_playbook(playbook: str, *args: str, log_name: str, stream: bool = False,
+                     check: bool = True) -> subprocess.CompletedProcess:
+    env = {
+        "ANSIBLE_CONFIG": str(REPO / "ansible" / "ansible.cfg"),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        # the collections' AWS modules must never reach out from a local run
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "PATH": "%s:%s" % (VENV_BIN, os.environ.get("PATH", "")),
+    }
+    argv = [str(VENV_BIN / "ansible-playbook"), str(REPO / playbook), *inventory_args(), *args]
+    return run_logged(argv, log_name, stream=stream, check=check, env=env)
+
+
+def supervisorctl(*args: str, check: bool = True) -> str:
+    result = subprocess.run([str(VENV_BIN / "supervisorctl"), "-c", str(SUPERVISORD_CONF), *args],
+                            capture_output=True, text=True, timeout=120)
+    if check and result.returncode != 0:
+        raise FleetError("supervisorctl %s: %s%s" % (" ".join(args), result.stdout, result.stderr))
+    return result.stdout
+
+
+def supervisord_pid() -> int | None:
+    try:
+        pid = int(SUPERVISORD_PIDFILE.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    return pid if pid_alive(pid) else None
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie is gone for our purposes
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            return stat.read().split(") ", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+def program_pids() -> dict[str, int]:
+    """PID of every process supervisord runs (HAProxy and the nodes), by program name."""
+    if supervisord_pid() is None:
+        return {}
+    pids = {}
+    for line in supervisorctl("status", check=False).splitlines():
+        fields = line.split()
+        if len(fields) >= 4 and fields[1] == "RUNNING" and fields[2] == "pid":
+            pids[fields[0]] = int(fields[3].rstrip(","))
+    return pids
+
+
+def node_pid(name: str) -> int | None:
+    return program_pids().get("%s-%s" % (SERVICE, name))
+
+
+# --- HAProxy and the nodes --------------------------------------------------------------
+
+def haproxy_command(command: str) -> str:
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.settimeout(5)
+    try:
+        client.connect(str(HAPROXY_SOCKET))
+        client.sendall(command.encode() + b"\n")
+        chunks = []
+        while chunk := client.recv(65536):
+            chunks.append(chunk)
+    finally:
+        client.close()
+    return b"".join(chunks).decode()
+
+
+def lb_states() -> dict[str, str]:
+    """HAProxy's status of each node (UP, DOWN, DRAIN, MAINT...); {} when HAProxy is not up."""
+    try:
+        lines = haproxy_command("show stat").lstrip("# ").splitlines()
+    except OSError:
+        return {}
+    header = lines[0].split(",")
+    states = {}
+    for line in lines[1:]:
+        row = dict(zip(header, line.split(",")))
+        if row.get("pxname") == BACKEND and row.get("svname") not in ("FRONTEND", "BACKEND"):
+            states[row["svname"]] = row["status"]
+    return states
+
+
+def http_get(host: str, port: int, path: str, timeout: float = 3) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def node_state(name: str) -> dict:
+    """What a node itself says: its release, readiness and start time."""
+    address = node_address(name)
+    state = {"node": name, "address": address, "version": "", "ready": False, "started_at": ""}
+    try:
+        status, headers, body = http_get(address, APP_PORT, "/api/info")
+        if status == 200:
+            state["version"] = headers.get("x-app-version", "")
+            state["started_at"] = json.loads(body).get("started_at", "")
+        state["ready"] = http_get(address, APP_PORT, "/health-check?type=ready")[0] == 200
+    except (OSError, http.client.HTTPException, ValueError):
+        pass
+    return state
+
+
+def fleet_state() -> list[dict]:
+    lb = lb_states()
+    pids = program_pids()
+    states = []
+    for name in node_names():
+        state = node_state(name)
+        state["lb"] = lb.get(name, "absent")
+        state["pid"] = pids.get("%s-%s" % (SERVICE, name))
+        states.append(state)
+    return states
+
+
+def wait_until(condition, timeout: float, interval: float = 0.5, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise FleetError("timed out after %.0f s waiting for %s" % (timeout, what))
+
+
+# --- the commands -----------------------------------------------------------------------
+
+def up(nodes: int = BASE_NODES, version: str = "1.0.0", stream: bool = True) -> None:
+    if nodes < BASE_NODES:
+        raise FleetError("the local fleet has at least the %d nodes of inventory/local" % BASE_NODES)
+    if supervisord_pid() is not None:
+        raise FleetError("the local fleet is already up (make status, make down)")
+    publish(version)
+    FLEET_DIR.mkdir(exist_ok=True)
+    write_scale_out_inventory(nodes)
+    print("fleet: starting supervisord and HAProxy", flush=True)
+    ansible_playbook("fleet/load_balancer.yml", log_name="ansible-load-balancer", stream=stream)
+    print("fleet: bootstrapping %d nodes at %s (ansible/bootstrap.yml)" % (nodes, version), flush=True)
+    ansible_playbook("ansible/bootstrap.yml", "-e", "release_version=%s" % version,
+                     log_name="ansible-bootstrap", stream=stream)
+    RELEASE_FILE.write_text(version + "\n")
+
+
+def scale(nodes: int, stream: bool = True) -> list[str]:
+    """Scale-out: new nodes come up through bootstrap.yml at the fleet's release and join
+    HAProxy (its runtime API), as an Auto Scaling group's new instances would."""
+    current = node_names()
+    if nodes <= len(current):
+        raise FleetError("the fleet has %d nodes; scale only adds nodes (make down, make up NODES=n)" % len(current))
+    version = fleet_release()
+    if not version:
+        raise FleetError("the local fleet is not up (make up)")
+    write_scale_out_inventory(nodes)
+    added = [name for name in node_names() if name not in current]
+    print("fleet: bootstrapping %s at %s" % (", ".join(added), version), flush=True)
+    ansible_playbook("ansible/bootstrap.yml", "-e", "release_version=%s" % version, "--limit", ",".join(added),
+                     log_name="ansible-scale-out", stream=stream)
+    # HAProxy's configuration lists the new nodes too, for its next start.
+    ansible_playbook("fleet/load_balancer.yml", log_name="ansible-load-balancer", stream=stream)
+    return added
+
+
+def deploy(version: str, stream: bool = True, timings_file: Path | None = None,
+           rebuild: bool = False, check: bool = True, extra_args: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    if supervisord_pid() is None:
+        raise FleetError("the local fleet is not up (make up)")
+    if not artifact_path(version).exists() or rebuild:
+        publish(version, rebuild=rebuild)
+    args = ["-e", "release_version=%s" % version, *extra_args]
+    if timings_file is not None:
+        args += ["-e", "rolling_deploy_timings_file=%s" % timings_file]
+    result = ansible_playbook("ansible/rolling_deploy.yml", *args, log_name="ansible-rolling-deploy",
+                              stream=stream, check=check)
+    if result.returncode == 0:
+        RELEASE_FILE.write_text(version + "\n")
+    return result
+
+
+def down(timeout: float = 120) -> None:
+    """Stops supervisord by its PID (it stops HAProxy and the nodes, gracefully), then
+    makes sure every process it ran is gone, by PID; leaves no process behind."""
+    pid = supervisord_pid()
+    children = list(program_pids().values()) if pid else []
+    if pid:
+        os.kill(pid, signal.SIGTERM)
+        try:
+            wait_until(lambda: not pid_alive(pid), timeout, what="supervisord (pid %d) to stop" % pid)
+        except FleetError:
+            os.kill(pid, signal.SIGKILL)
+    for child in children:
+        if pid_alive(child):
+            os.kill(child, signal.SIGKILL)
+    wait_until(lambda: not any(pid_alive(child) for child in children), 30, what="the fleet's processes to exit")
+    # Nodes, supervisor entries and the scale-out inventory go; published releases and logs stay.
+    for path in (FLEET_DIR / "nodes", FLEET_DIR / "supervisor.d", FLEET_DIR / "inventory"):
+        shutil.rmtree(path, ignore_errors=True)
+    for path in (SUPERVISORD_PIDFILE, HAPROXY_SOCKET, FLEET_DIR / "supervisor.sock", RELEASE_FILE):
+        path.unlink(missing_ok=True)
+
+
+def print_status() -> int:
+    if supervisord_pid() is None:
+        print("the local fleet is down (make up)")
+        return 1
+    print("HAProxy on %s:%d, release %s" % (*LB_ADDRESS, fleet_release() or "?"))
+    print("%-6s %-10s %-12s %-6s %-12s %s" % ("node", "address", "version", "ready", "lb", "pid"))
+    for state in fleet_state():
+        print("%-6s %-10s %-12s %-6s %-12s %s" % (state["node"], state["address"], state["version"] or "-",
+                                                  "yes" if state["ready"] else "no", state["lb"], state["pid"] or "-"))
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="fleet", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up").add_argument("--nodes", type=int, default=int(os.environ.get("NODES", BASE_NODES)))
+    commands.add_parser("status")
+    commands.add_parser("deploy").add_argument("--version", default=os.environ.get("VERSION", ""))
+    commands.add_parser("scale").add_argument("--nodes", type=int, default=int(os.environ.get("NODES", BASE_NODES + 1)))
+    commands.add_parser("down")
+    options = parser.parse_args(argv)
+    try:
+        if options.command == "up":
+            up(options.nodes, os.environ.get("VERSION", "1.0.0"))
+            return print_status()
+        if options.command == "status":
+            return print_status()
+        if options.command == "deploy":
+            if not options.version:
+                raise FleetError("make deploy VERSION=x.y.z")
+            deploy(options.version, rebuild=True)
+            return print_status()
+        if options.command == "scale":
+            scale(options.nodes)
+            return print_status()
+        if options.command == "down":
+            down()
+            print("fleet: down, no process left")
+            return 0
+    except FleetError as error:
+        print("fleet: %s" % error, file=sys.stderr)
+        return 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
