@@ -276,7 +276,7 @@ class ShipServiceTest extends PipelineTestBase {
                 "s3://greeter-dev-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar --region eu-west-1").toString()))
         assertTrue(commands().contains((".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/dev " +
                 "-e service_version=${VERSION} -e rolling_serial=3").toString()))
-        assertTrue(commands().any { it.startsWith('curl ') && it.endsWith("'${URLS.dev}/api/hello'") })
+        assertTrue(commands().any { it.startsWith('curl ') && it.endsWith(" ${URLS.dev}/api/hello") })
         assertEquals(['linux-amd64', 'linux-amd64'], eventsOf('node'))
     }
 

@@ -1,0 +1,73 @@
+package org.timekeeper.jenkins
+
+import static org.junit.Assert.assertEquals
+
+import org.junit.Test
+
+class ShellCommandsTest {
+
+    @Test
+    void theRollingDeployCommandIsThePlaybooksContract() {
+        assertEquals('.venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/prod ' +
+                '-e service_version=1.0.0-57-3f2a9c1 -e rolling_serial=2',
+                ShellCommands.rollingDeploy('inventory/prod', '1.0.0-57-3f2a9c1', 2))
+    }
+
+    @Test
+    void mavenBuildsTheModuleAndWhatItNeedsWithTheVersionBakedIn() {
+        assertEquals('mvn -B -ntp -pl service -am -DskipTests -Drevision=1.2.3 package',
+                ShellCommands.mavenPackage('service', '1.2.3'))
+        assertEquals('mvn -B -ntp -DskipTests package', ShellCommands.mavenCompile(''))
+    }
+
+    @Test
+    void recordsTheReleaseOverwritingThePreviousOne() {
+        assertEquals('aws ssm put-parameter --name /timekeeper/prod/release --value 1.2.3 --type String --overwrite',
+                ShellCommands.recordRelease('/timekeeper/prod/release', '1.2.3', ''))
+        assertEquals('aws s3 cp a.jar s3://b/k.jar --region us-east-1', ShellCommands.s3Copy('a.jar', 's3://b/k.jar', 'us-east-1'))
+    }
+
+    @Test
+    void theChecksumNamesThePublishedFile() {
+        Release release = new Release('greeter', '2.0.1', 'app/target/greeter-app-2.0.1.jar')
+
+        assertEquals("sha256sum < app/target/greeter-app-2.0.1.jar | sed 's/ .*\$/  greeter-2.0.1.jar/' " +
+                '> app/target/greeter-app-2.0.1.jar.sha256', ShellCommands.checksum(release))
+    }
+
+    @Test
+    void theChecksumCommandWritesWhatSha256sumCanVerify() {
+        File directory = File.createTempDir()
+        try {
+            new File(directory, 'target').mkdir()
+            new File(directory, 'target/greeter-app-2.0.1.jar').text = 'not really a jar'
+            Release release = new Release('greeter', '2.0.1', 'target/greeter-app-2.0.1.jar')
+            assertEquals(0, run(directory, ShellCommands.checksum(release)))
+            new File(directory, 'target/greeter-app-2.0.1.jar').renameTo(new File(directory, 'greeter-2.0.1.jar'))
+            new File(directory, 'target/greeter-app-2.0.1.jar.sha256').renameTo(new File(directory, 'sums'))
+
+            assertEquals('sha256sum -c accepts it under the published name', 0, run(directory, 'sha256sum -c --quiet sums'))
+        } finally {
+            directory.deleteDir()
+        }
+    }
+
+    @Test
+    void quotesWhatIsNotPlainlySafe() {
+        assertEquals('s3://bucket/key.jar', ShellCommands.quote('s3://bucket/key.jar'))
+        assertEquals("'https://x.test/health-check?type=ready'", ShellCommands.quote('https://x.test/health-check?type=ready'))
+        assertEquals("'it'\"'\"'s'", ShellCommands.quote("it's"))
+    }
+
+    @Test
+    void fetchesHeadersOnlyWithinATimeout() {
+        assertEquals("curl -sS -f -o /dev/null -D - --max-time 7 'https://x.test/a?b'",
+                ShellCommands.fetchHeaders('https://x.test/a?b', 7))
+    }
+
+    private static int run(File directory, String command) {
+        Process process = new ProcessBuilder('sh', '-c', command).directory(directory).redirectErrorStream(true).start()
+        process.inputStream.text
+        return process.waitFor()
+    }
+}

@@ -1,0 +1,88 @@
+package org.timekeeper.jenkins.pipeline
+
+import static org.junit.Assert.assertEquals
+import static org.junit.Assert.assertFalse
+import static org.junit.Assert.assertTrue
+
+import org.junit.Before
+import org.junit.Test
+
+/** This repository's own Jenkinsfile, run against the library in this working tree. */
+class JenkinsfileTest extends PipelineTestBase {
+
+    private static final String JENKINSFILE = 'Jenkinsfile'
+    private static final String ACCOUNT_AND_REGION = '123456789012-eu-west-1'
+    private static final Map<String, String> URLS = [
+            dev    : 'https://dev.timekeeper.example.com',
+            staging: 'https://staging.timekeeper.example.com',
+            prod   : 'https://timekeeper.example.com',
+    ]
+
+    private String version
+
+    @Before
+    void checkOutThisRepository() {
+        String pom = new File('../pom.xml').text
+        workspaceFiles['pom.xml'] = pom
+        String semver = (pom =~ /<revision>(\d+\.\d+\.\d+)/)[0][1]
+        version = "${semver}-${BUILD_NUMBER}-${COMMIT.take(7)}"
+        URLS.each { name, url -> shell.serveEnvironment(name, url) }
+    }
+
+    @Test
+    void loadsTheLibraryFromThisRepositoryAtAPinnedTag() {
+        givenBuildOf(BRANCH_NAME: 'feature/x')
+
+        runScript(JENKINSFILE)
+
+        assertEquals(1, libraryRequests.size())
+        String pinned = libraryRequests[0]
+        assertTrue(pinned, pinned ==~ /timekeeper@jenkins-lib-\d+\.\d+\.\d+/)
+        Map retriever = helper.callStack.find { it.methodName == 'library' }.args[0].retriever.modernSCM
+        assertEquals('jenkins-lib/', retriever.libraryPath)
+        assertEquals('https://git.example.test/timekeeper.git', retriever.scm.remote)
+    }
+
+    @Test
+    void mainBuildsTestsPackagesPublishesAndPromotesToProd() {
+        givenBuildOf(BRANCH_NAME: 'main')
+
+        runScript(JENKINSFILE)
+
+        String jar = "service/target/timekeeper-${version}.jar"
+        String key = "timekeeper/${version}/timekeeper-${version}.jar"
+        List<String> expectedStart = [
+                'mvn -B -ntp -pl service -am -DskipTests package',
+                'make test',
+                'git rev-parse HEAD',
+                "mvn -B -ntp -pl service -am -DskipTests -Drevision=${version} package",
+                "sha256sum < ${jar} | sed 's/ .*\$/  timekeeper-${version}.jar/' > ${jar}.sha256",
+                "aws s3 cp ${jar} s3://timekeeper-dev-artifacts-${ACCOUNT_AND_REGION}/${key} --region eu-west-1",
+                "aws s3 cp ${jar}.sha256 s3://timekeeper-dev-artifacts-${ACCOUNT_AND_REGION}/${key}.sha256 " +
+                        '--region eu-west-1',
+                ".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/dev -e service_version=${version} " +
+                        '-e rolling_serial=1',
+                "aws ssm put-parameter --name /timekeeper/dev/release --value ${version} --type String --overwrite " +
+                        '--region eu-west-1',
+                "curl -sS -f -o /dev/null -D - --max-time 10 ${URLS.dev}/api/timezone/Etc/UTC",
+        ]*.toString()
+        assertEquals(expectedStart, commands().take(expectedStart.size()))
+        assertEquals(['Checkout', 'Build', 'Test', 'Package', 'Publish', 'Deploy dev', 'Smoke dev',
+                      'Deploy staging', 'Smoke staging', 'Approve prod', 'Deploy prod', 'Smoke prod'], eventsOf('stage'))
+        assertEquals(["Deploy timekeeper ${version} to prod? (submitter: timekeeper-releasers)".toString()],
+                eventsOf('input'))
+        assertEquals([dev: version, staging: version, prod: version], shell.fleetVersions)
+        assertBuildSucceeded()
+    }
+
+    @Test
+    void aFeatureBranchRunsMakeTestAndDeploysNothing() {
+        givenBuildOf(BRANCH_NAME: 'feature/openapi-examples')
+
+        runScript(JENKINSFILE)
+
+        assertEquals(['mvn -B -ntp -pl service -am -DskipTests package', 'make test'], commands())
+        assertTrue(shell.fleetVersions.isEmpty())
+        assertFalse(events.any { it.startsWith('lock: ') || it.startsWith('input: ') })
+    }
+}
