@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ALL_ENVIRONMENTS
-from emulator import emulator_variant
-from templates import (
+from cfn_emulator import emulator_variant
+from cfn_fixtures import aws, deployments, emulator  # noqa: F401 (pytest fixtures)
+from cfn_templates import (
+    ALL_ENVIRONMENTS,
     ENVIRONMENTS, REPO_ROOT, TEMPLATE_NAMES, load_template, stack_name, stacks_of, the_resource,
 )
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from templates import (
+from cfn_templates import (
+    ALL_ENVIRONMENTS,
     CLOUDFORMATION_DIR, ENVIRONMENTS, PARAMETERS_DIR, REPO_ROOT, TEMPLATE_NAMES, load_balancer_attributes,
     load_parameters, load_template, service_default_seconds, stack_name, stacks_of, target_group_attributes,
     template_path, the_resource,
 )
-from conftest import ALL_ENVIRONMENTS
 
 CHECKOV = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
 

@@ -20,6 +20,7 @@ APPLICATION_STACKS = ("network", "artifacts", "load-balancer", "app")
 # The Jenkins host lives in its own network, deployed once.
 CI_ENVIRONMENT = "ci"
 CI_STACKS = ("network", "jenkins")
+ALL_ENVIRONMENTS = (*ENVIRONMENTS, CI_ENVIRONMENT)
 
 TEMPLATE_NAMES = ("network", "artifacts", "load-balancer", "app", "jenkins")
 

@@ -1,17 +1,16 @@
-"""Shared fixtures: an AWS emulator (moto_server on loopback) with every stack deployed."""
+"""Fixtures of the emulator tests: a moto server on loopback with every stack deployed.
+
+Imported by test_emulator_deploy.py rather than kept in a conftest.py: make test runs
+ansible/tests and cloudformation/tests in one pytest session, where a second module named
+conftest would replace the first in sys.modules.
+"""
 import os
-import sys
-from pathlib import Path
 
 import boto3
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from emulator import MotoServer, deploy_stack, emulator_variant  # noqa: E402
-from templates import (  # noqa: E402
-    CI_ENVIRONMENT, ENVIRONMENTS, load_parameters, load_template, stack_name, stacks_of,
-)
+from cfn_emulator import MotoServer, deploy_stack, emulator_variant
+from cfn_templates import load_parameters, load_template, stack_name, stacks_of
 
 REGION = "us-east-1"
 # Dummy credentials: moto accepts any, and nothing may reach a real account.
@@ -102,5 +101,3 @@ def deployments(aws):
 
     return deploy
 
-
-ALL_ENVIRONMENTS = (*ENVIRONMENTS, CI_ENVIRONMENT)

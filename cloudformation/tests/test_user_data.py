@@ -1,0 +1,178 @@
+"""The app fleet's user data, rendered as CloudFormation would for each environment, then
+checked by bash -n and run against stand-ins for the commands it calls (dnf, curl for the
+instance metadata, the AWS CLI, cfn-signal, python3 -m venv, pip, ansible-playbook)."""
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from cfn_templates import ENVIRONMENTS, REPO_ROOT, load_parameters, load_template, the_resource
+
+ARTIFACT_BUCKET = "timekeeper-{environment}-artifacts-123456789012-eu-west-1"
+REGION = "eu-west-1"
+INSTANCE_ID = "i-0123456789abcdef0"
+AVAILABILITY_ZONE = "eu-west-1b"
+
+
+def _evaluate(node, values, imports):
+    if isinstance(node, str):
+        return node
+    if "Ref" in node:
+        return values[node["Ref"]]
+    if "Fn::ImportValue" in node:
+        return imports[_evaluate(node["Fn::ImportValue"], values, imports)]
+    if "Fn::Sub" in node:
+        text, variables = (node["Fn::Sub"], {}) if isinstance(node["Fn::Sub"], str) else node["Fn::Sub"]
+        scope = {**values, **{k: _evaluate(v, values, imports) for k, v in variables.items()}}
+
+        def substitute(match):
+            name = match.group(1)
+            return "${" + name[1:] + "}" if name.startswith("!") else str(scope[name])
+        return re.sub(r"\$\{([^}]+)\}", substitute, text)
+    raise AssertionError(f"cannot render {node}")
+
+
+def render_user_data(environment):
+    """The user data script of app.yaml for an environment's parameter file."""
+    template = load_template("app")
+    values = {k: v.get("Default") for k, v in template["Parameters"].items()}
+    values.update(load_parameters(environment, "app"))
+    values.update({"AWS::StackName": f"timekeeper-{environment}-app", "AWS::Region": REGION})
+    imports = {f"{values['ParentArtifactsStack']}-ArtifactBucketName": ARTIFACT_BUCKET.format(environment=environment)}
+    launch_template = the_resource(template, "AWS::EC2::LaunchTemplate")
+    user_data = launch_template["Properties"]["LaunchTemplateData"]["UserData"]["Fn::Base64"]
+    return _evaluate(user_data, values, imports)
+
+
+# One stand-in for every command: records its argv, working directory and ANSIBLE_CONFIG
+# as a JSON line in $STUB_LOG, and behaves just enough like the real one.
+STUB = textwrap.dedent("""\
+    #!{python}
+    import json, os, sys, tarfile, pathlib
+    command = os.path.basename(sys.argv[0])
+    args = sys.argv[1:]
+    with open(os.environ["STUB_LOG"], "a") as log:
+        log.write(json.dumps({{"command": command, "args": args, "cwd": os.getcwd(),
+                              "ansible_config": os.environ.get("ANSIBLE_CONFIG")}}) + "\\n")
+    if command == "curl":
+        url = args[-1]
+        print("token" if url.endswith("/api/token") else
+              "{instance_id}" if url.endswith("/instance-id") else
+              "{availability_zone}" if url.endswith("/placement/availability-zone") else "", end="")
+    elif command == "aws" and args[:2] == ["ssm", "get-parameter"]:
+        print(os.environ["STUB_RELEASE"])
+    elif command == "aws" and args[:2] == ["s3", "cp"]:
+        with tarfile.open(args[-1], "w:gz") as bundle:
+            bundle.add("{repo}/ansible/requirements.txt", "ansible/requirements.txt")
+    elif command == "python3" and args[:2] == ["-m", "venv"]:
+        bin_dir = pathlib.Path(args[2], "bin")
+        bin_dir.mkdir(parents=True)
+        for tool in ("pip", "ansible-playbook"):
+            (bin_dir / tool).symlink_to(sys.argv[0])
+    elif command == "ansible-playbook":
+        sys.exit(int(os.environ.get("STUB_PLAYBOOK_EXIT", "0")))
+""")
+
+
+def run_user_data(tmp_path, environment, release="1.4.2", playbook_exit=0):
+    """Runs the rendered script with the stand-ins; returns (exit code, calls, stderr)."""
+    stubs = tmp_path / "stubs"
+    stubs.mkdir(parents=True)
+    stub = stubs / "stub"
+    stub.write_text(STUB.format(python=sys.executable, repo=REPO_ROOT, instance_id=INSTANCE_ID,
+                                availability_zone=AVAILABILITY_ZONE))
+    stub.chmod(stub.stat().st_mode | stat.S_IEXEC)
+    for command in ("dnf", "curl", "aws", "cfn-signal", "python3"):
+        (stubs / command).symlink_to(stub)
+    # The script installs under /opt; here under the test's own directory instead.
+    script = render_user_data(environment).replace("'/opt/timekeeper-", f"'{tmp_path}/opt/timekeeper-")
+    (tmp_path / "user-data.sh").write_text(script)
+    log = tmp_path / "calls.jsonl"
+    result = subprocess.run(
+        ["bash", str(tmp_path / "user-data.sh")], capture_output=True, text=True, timeout=60,
+        env={"PATH": f"{stubs}:/usr/bin:/bin", "STUB_LOG": str(log), "STUB_RELEASE": release,
+             "STUB_PLAYBOOK_EXIT": str(playbook_exit), "HOME": str(tmp_path)})
+    calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    return result.returncode, calls, result.stderr
+
+
+def calls_of(calls, command, *prefix):
+    return [c for c in calls if c["command"] == command and c["args"][:len(prefix)] == list(prefix)]
+
+
+def _pins(path, names):
+    return sorted(line for line in path.read_text().splitlines() if line.split("==")[0] in names)
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_rendered_user_data_is_valid_bash(tmp_path, environment):
+    script = tmp_path / "user-data.sh"
+    script.write_text(render_user_data(environment))
+    result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert script.read_text().startswith("#!/bin/bash\n")
+    assert "set -euo pipefail" in script.read_text()
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_user_data_bootstraps_the_release_the_environment_runs(tmp_path, environment):
+    status, calls, stderr = run_user_data(tmp_path, environment, release="1.4.2")
+    assert status == 0, stderr
+
+    assert [c["args"] for c in calls_of(calls, "aws", "ssm", "get-parameter")] == [
+        ["ssm", "get-parameter", "--name", f"/timekeeper/{environment}/release",
+         "--query", "Parameter.Value", "--output", "text"]]
+    bucket = ARTIFACT_BUCKET.format(environment=environment)
+    [download] = calls_of(calls, "aws", "s3", "cp")
+    assert f"s3://{bucket}/timekeeper/ansible/1.4.2.tar.gz" in download["args"]
+
+    [playbook] = calls_of(calls, "ansible-playbook")
+    args = playbook["args"]
+    assert args[:5] == ["ansible/bootstrap.yml", "-i", "localhost,", "-c", "local"]
+    extra_vars = dict(a.split("=", 1) for a in args[args.index("-e"):] if a != "-e")
+    assert extra_vars["service_environment"] == environment
+    assert extra_vars["service_version"] == "1.4.2"
+    assert extra_vars["service_artifact_bucket"] == bucket
+    assert extra_vars["service_instance_id"] == INSTANCE_ID
+    assert extra_vars["service_availability_zone"] == AVAILABILITY_ZONE
+    assert playbook["ansible_config"] == f"{playbook['cwd']}/ansible/ansible.cfg"
+
+    [install] = calls_of(calls, "pip", "install")
+    wanted = _pins(REPO_ROOT / "ansible/requirements.txt", {"ansible", "ansible-core"}) \
+        + _pins(REPO_ROOT / "requirements.txt", {"boto3", "botocore"})
+    assert sorted(a for a in install["args"] if "==" in a) == sorted(wanted)
+
+    assert [c["args"] for c in calls_of(calls, "cfn-signal")] == [
+        ["--exit-code", "0", "--stack", f"timekeeper-{environment}-app", "--resource", "AutoScalingGroup",
+         "--region", REGION]]
+    assert calls_of(calls, "aws", "autoscaling") == []
+
+
+def test_the_signalled_resource_is_the_auto_scaling_group():
+    resources = load_template("app")["Resources"]
+    assert resources["AutoScalingGroup"]["Type"] == "AWS::AutoScaling::AutoScalingGroup"
+    assert "CreationPolicy" in resources["AutoScalingGroup"]
+
+
+def test_a_failed_bootstrap_signals_failure_and_marks_the_instance_unhealthy(tmp_path):
+    status, calls, stderr = run_user_data(tmp_path, "prod", playbook_exit=2)
+    assert status == 2
+    assert "failed with status 2" in stderr
+    assert [c["args"][:2] for c in calls_of(calls, "cfn-signal")] == [["--exit-code", "1"]]
+    [health] = calls_of(calls, "aws", "autoscaling", "set-instance-health")
+    assert health["args"][health["args"].index("--instance-id") + 1] == INSTANCE_ID
+    assert health["args"][health["args"].index("--health-status") + 1] == "Unhealthy"
+
+
+def test_a_release_parameter_without_a_release_stops_before_any_download(tmp_path):
+    status, calls, _ = run_user_data(tmp_path, "staging", release="None")
+    status_blank, calls_blank, _ = run_user_data(tmp_path / "blank", "staging", release="")
+    for code, made in ((status, calls), (status_blank, calls_blank)):
+        assert code != 0
+        assert calls_of(made, "aws", "s3") == [] and calls_of(made, "ansible-playbook") == []
+        assert [c["args"][:2] for c in calls_of(made, "cfn-signal")] == [["--exit-code", "1"]]
