@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
-/** What was built: version, git commit, build time and tz release, baked in by Maven resource filtering. */
-public record BuildInfo(String version, String commit, String buildTime, String tzdataVersion) {
+/** What was built: version, git commit and build time, baked in by Maven resource filtering. */
+public record BuildInfo(String version, String commit, String buildTime) {
 
     static final String RESOURCE = "/build-info.properties";
     static final String UNKNOWN = "unknown";
@@ -23,8 +23,7 @@ public record BuildInfo(String version, String commit, String buildTime, String 
         return new BuildInfo(
                 valueOrUnknown(properties, "version"),
                 valueOrUnknown(properties, "commit"),
-                valueOrUnknown(properties, "build_time"),
-                valueOrUnknown(properties, "tzdata_version"));
+                valueOrUnknown(properties, "build_time"));
     }
 
     /** An unfiltered placeholder (a build outside git, a run from the IDE) reads as "unknown". */

@@ -3,7 +3,13 @@ package org.timekeeper;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import org.timekeeper.core.DateTimeCalculator;
+import org.timekeeper.core.ZoneCatalog;
 import org.timekeeper.health.TimeDataHealthCheck;
+import org.timekeeper.resources.ClientIpFilter;
+import org.timekeeper.resources.IpResource;
+import org.timekeeper.resources.PlainText;
+import org.timekeeper.resources.TimezoneResource;
 import org.timekeeper.resources.InfoResource;
 import org.timekeeper.resources.NodeIdentity;
 import org.timekeeper.resources.UnexpectedExceptionMapper;
@@ -12,8 +18,12 @@ import org.timekeeper.server.JettyWiring;
 import org.timekeeper.server.ResponseHeaders;
 
 import java.time.Clock;
+import java.util.Optional;
 
 public class TimekeeperApplication extends Application<TimekeeperConfiguration> {
+
+    /** The tz release in use, as a metric; a string gauge shows up in /metrics (JSON). */
+    public static final String TZDATA_VERSION_GAUGE = "timekeeper.tzdata.version";
 
     public static void main(String[] args) throws Exception {
         launch(new TimekeeperApplication(), args);
@@ -46,12 +56,20 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
         final NodeIdentity node = new NodeIdentity(configuration.resolvedInstanceId(),
                 configuration.getAvailabilityZone(), configuration.getEnvironment());
 
+        final ZoneCatalog catalog = ZoneCatalog.fromTzdata();
+        final DateTimeCalculator calculator = new DateTimeCalculator(catalog);
+        final PlainText plainText = new PlainText(environment.getObjectMapper());
+
         JettyWiring.install(environment, new ResponseHeaders(node.instanceId(), build.version()));
 
-        environment.healthChecks().register(TimeDataHealthCheck.NAME, new TimeDataHealthCheck());
+        environment.healthChecks().register(TimeDataHealthCheck.NAME, new TimeDataHealthCheck(catalog, calculator, clock));
+        environment.metrics().registerGauge(TZDATA_VERSION_GAUGE, catalog::tzdataVersion);
 
         environment.jersey().register(new WebApplicationExceptionMapper());
         environment.jersey().register(new UnexpectedExceptionMapper());
-        environment.jersey().register(new InfoResource(build, node, build.tzdataVersion(), clock, clock.instant()));
+        environment.jersey().register(new ClientIpFilter(configuration.trustedProxyRanges()));
+        environment.jersey().register(new InfoResource(build, node, catalog.tzdataVersion(), clock, clock.instant()));
+        environment.jersey().register(new TimezoneResource(catalog, calculator, clock, plainText));
+        environment.jersey().register(new IpResource(Optional.empty(), calculator, clock, plainText));
     }
 }

@@ -55,15 +55,25 @@ public final class JettyWiring {
      * connects after the delay is refused, and one accepted just before is still served.
      */
     private static void registerShutdownSteps(Server server, ResponseHeaders responseHeaders) {
-        ShutdownThread.register(0, shutdownStep(responseHeaders::startDraining));
-        ShutdownThread.register(shutdownStep(() -> {
+        final AbstractLifeCycle closeConnections = shutdownStep(responseHeaders::startDraining);
+        final AbstractLifeCycle stopAccepting = shutdownStep(() -> {
             for (Connector connector : server.getConnectors()) {
                 if (connector instanceof NetworkConnector network) {
                     network.close();
                 }
             }
             Thread.sleep(LAST_ACCEPTED_REQUEST_ALLOWANCE_MILLIS);
-        }));
+        });
+        ShutdownThread.register(0, closeConnections);
+        ShutdownThread.register(stopAccepting);
+        // A server stopped by other means (tests, the `check` command) leaves nothing behind for JVM exit.
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopped(LifeCycle event) {
+                ShutdownThread.deregister(closeConnections);
+                ShutdownThread.deregister(stopAccepting);
+            }
+        });
     }
 
     private interface ShutdownAction {

@@ -3,6 +3,7 @@ package org.timekeeper.drain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.timekeeper.testing.RawHttp;
 
 import java.io.File;
 import java.io.IOException;
@@ -108,9 +109,9 @@ class DrainIT {
                     () -> keepAlive.send(info, HttpResponse.BodyHandlers.discarding()).statusCode()));
         }
         clients.submit(() -> loop(outcomes, Channel.NEW_CONNECTION,
-                () -> RawHttp.get(HOST, appPort, "/api/info", 5_000)));
+                () -> RawHttp.get(HOST, appPort, "/api/info", 5_000).status()));
         clients.submit(() -> loop(outcomes, Channel.READINESS,
-                () -> RawHttp.get(HOST, appPort, "/health-check?type=ready", 5_000)));
+                () -> RawHttp.get(HOST, appPort, "/health-check?type=ready", 5_000).status()));
 
         Thread.sleep(2_000);
         final long sigtermNanos = System.nanoTime();
@@ -121,7 +122,7 @@ class DrainIT {
         final List<Future<Outcome>> slow = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             slow.add(clients.submit(() -> timed(Channel.SLOW, () -> RawHttp.get(HOST, appPort,
-                    "/api/test-only/slow?millis=" + SLOW_REQUEST_MILLIS, (int) GRACE_MILLIS))));
+                    "/api/test-only/slow?millis=" + SLOW_REQUEST_MILLIS, (int) GRACE_MILLIS).status())));
         }
 
         assertThat(process.waitFor(DELAY_MILLIS + GRACE_MILLIS + 30_000, TimeUnit.MILLISECONDS))
@@ -221,7 +222,7 @@ class DrainIT {
         while (System.nanoTime() < deadline) {
             assertThat(process.isAlive()).as("service process is running").isTrue();
             try {
-                if (RawHttp.get(HOST, port, "/health-check?type=ready", 2_000) == 200) {
+                if (RawHttp.get(HOST, port, "/health-check?type=ready", 2_000).status() == 200) {
                     return;
                 }
             } catch (IOException e) {

@@ -1,0 +1,131 @@
+package org.timekeeper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.timekeeper.server.ResponseHeaders;
+import org.timekeeper.testing.RawHttp;
+import org.timekeeper.testing.RawHttp.Reply;
+
+import java.io.IOException;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole application on real ports, started from the built-in default configuration. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class IntegrationTest {
+
+    static final DropwizardAppExtension<TimekeeperConfiguration> APP = TimekeeperTestApps.app();
+
+    private static final String HOST = "127.0.0.1";
+    private static final int TIMEOUT_MILLIS = 10_000;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    private Reply app(String method, String path, Map<String, String> headers) throws IOException {
+        return RawHttp.send(HOST, APP.getLocalPort(), method, path, headers, TIMEOUT_MILLIS);
+    }
+
+    private Reply app(String path) throws IOException {
+        return app("GET", path, Map.of());
+    }
+
+    private Reply admin(String method, String path) throws IOException {
+        return RawHttp.send(HOST, APP.getAdminPort(), method, path, Map.of(), TIMEOUT_MILLIS);
+    }
+
+    @Test
+    void infoReportsTheBuildAndThisNode() throws Exception {
+        final Reply reply = app("/api/info");
+        assertThat(reply.status()).isEqualTo(200);
+        final JsonNode info = mapper.readTree(reply.body());
+        assertThat(info.get("version").asText()).isEqualTo(BuildInfo.fromClasspath().version()).isNotEqualTo("unknown");
+        assertThat(info.get("instance_id").asText()).isEqualTo(TimekeeperTestApps.INSTANCE_ID);
+        assertThat(info.get("availability_zone").asText()).isEqualTo("local");
+        assertThat(info.get("environment").asText()).isEqualTo("local");
+        assertThat(info.get("tzdata_version").asText()).matches("\\d{4}[a-z]");
+        assertThat(info.get("uptime_seconds").asLong()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aZoneIsServedWithTheCallersAddress() throws Exception {
+        final Reply reply = app("GET", "/api/timezone/Europe/London", Map.of("X-Forwarded-For", "203.0.113.1"));
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("Content-Type")).startsWith("application/json").contains("charset=utf-8");
+        final JsonNode body = mapper.readTree(reply.body());
+        assertThat(body.get("timezone").asText()).isEqualTo("Europe/London");
+        assertThat(body.get("client_ip").asText())
+                .as("X-Forwarded-For is ignored when no proxy is trusted").isEqualTo(HOST);
+    }
+
+    @Test
+    void everyResponseOfBothPortsCarriesIdentityAndRequestId() throws Exception {
+        final Map<String, Reply> replies = Map.ofEntries(
+                Map.entry("app ok", app("/api/timezone/Europe/London")),
+                Map.entry("app readiness", app("/health-check?type=ready")),
+                Map.entry("jersey 404", app("/api/nope")),
+                Map.entry("servlet 404", app("/nope")),
+                Map.entry("filter 405", app("PUT", "/api/timezone", Map.of())),
+                Map.entry("jetty 400", app("/api/%2e%2e/x")),
+                Map.entry("admin ok", admin("GET", "/ping")),
+                Map.entry("admin 404", admin("GET", "/nope")));
+        replies.forEach((what, reply) -> {
+            assertThat(reply.header(ResponseHeaders.SERVED_BY)).as(what).isEqualTo(TimekeeperTestApps.INSTANCE_ID);
+            assertThat(reply.header(ResponseHeaders.APP_VERSION)).as(what).isEqualTo(BuildInfo.fromClasspath().version());
+            assertThat(reply.header(ResponseHeaders.REQUEST_ID)).as(what).isNotBlank();
+        });
+    }
+
+    @Test
+    void aSaneRequestIdIsEchoedAndAnUnsafeOneReplaced() throws Exception {
+        assertThat(app("GET", "/api/info", Map.of("X-Request-Id", "abc-123.x")).header(ResponseHeaders.REQUEST_ID))
+                .isEqualTo("abc-123.x");
+        assertThat(app("GET", "/api/info", Map.of("X-Request-Id", "<script>")).header(ResponseHeaders.REQUEST_ID))
+                .matches("[0-9a-f-]{36}");
+        assertThat(app("/api/info").header(ResponseHeaders.REQUEST_ID)).matches("[0-9a-f-]{36}");
+    }
+
+    @Test
+    void readinessAndLivenessAreOnTheApplicationPort() throws Exception {
+        assertThat(app("/health-check?type=ready").status()).isEqualTo(200);
+        assertThat(app("/health-check?type=alive").status()).isEqualTo(200);
+        final Reply healthcheck = admin("GET", "/healthcheck");
+        assertThat(healthcheck.status()).isEqualTo(200);
+        assertThat(mapper.readTree(healthcheck.body()).get("time-data").get("healthy").asBoolean()).isTrue();
+    }
+
+    @Test
+    void everyErrorIsJsonWithTheRightStatus() throws Exception {
+        assertJsonError(app("/api/timezone/Atlantis"), 404);
+        assertJsonError(app("/api/timezone/Europe/Atlantis"), 404);
+        assertJsonError(app("/api/nope"), 404);
+        assertJsonError(app("/nope"), 404);
+        assertJsonError(app("/api/timezone/Europe/Lon%3Cdon"), 400);
+        assertJsonError(app("/api/timezone/Europe/" + "x".repeat(100)), 400);
+        assertJsonError(app("/api/timezone/Europe/London%2Fx"), 400);
+        assertJsonError(app("/api/%2e%2e/admin"), 400);
+        assertJsonError(app("/api/timezone/" + "x".repeat(20_000)), 414);
+        assertJsonError(app("POST", "/api/timezone", Map.of("Content-Length", "0")), 405);
+        assertJsonError(app("DELETE", "/api/timezone", Map.of()), 405);
+        assertJsonError(app("TRACE", "/api/timezone", Map.of()), 405);
+        assertJsonError(app("GET", "/api/timezone", Map.of("Accept", "application/xml")), 406);
+        assertJsonError(app("GET", "/api/timezone.txt", Map.of("Accept", "text/html")), 406);
+        assertJsonError(app("GET", "/nope", Map.of("Accept", "text/html")), 404);
+        assertJsonError(app("/api/ip"), 501);
+        assertJsonError(app("/api/ip/999.1.1.1"), 400);
+        assertJsonError(admin("GET", "/nope"), 404);
+        assertJsonError(admin("DELETE", "/ping"), 405);
+    }
+
+    private void assertJsonError(Reply reply, int status) throws IOException {
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(status);
+        assertThat(reply.header("Content-Type")).as(reply.toString()).startsWith("application/json");
+        assertThat(reply.body()).doesNotContain("<html", "Exception", "\tat ");
+        final JsonNode body = mapper.readTree(reply.body());
+        assertThat(body.size()).as(reply.body()).isEqualTo(1);
+        assertThat(body.get("error").asText()).as(reply.body()).isNotBlank();
+    }
+}
