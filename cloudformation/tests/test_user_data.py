@@ -17,6 +17,7 @@ ARTIFACT_BUCKET = "timekeeper-{environment}-artifacts-123456789012-eu-west-1"
 REGION = "eu-west-1"
 INSTANCE_ID = "i-0123456789abcdef0"
 AVAILABILITY_ZONE = "eu-west-1b"
+VPC_CIDR = "10.30.0.0/16"
 
 
 def _evaluate(node, values, imports):
@@ -43,7 +44,8 @@ def render_user_data(environment):
     values = {k: v.get("Default") for k, v in template["Parameters"].items()}
     values.update(load_parameters(environment, "app"))
     values.update({"AWS::StackName": f"timekeeper-{environment}-app", "AWS::Region": REGION})
-    imports = {f"{values['ParentArtifactsStack']}-ArtifactBucketName": ARTIFACT_BUCKET.format(environment=environment)}
+    imports = {f"{values['ParentArtifactsStack']}-ArtifactBucketName": ARTIFACT_BUCKET.format(environment=environment),
+               f"{values['ParentNetworkStack']}-VpcCidr": VPC_CIDR}
     launch_template = the_resource(template, "AWS::EC2::LaunchTemplate")
     user_data = launch_template["Properties"]["LaunchTemplateData"]["UserData"]["Fn::Base64"]
     return _evaluate(user_data, values, imports)
@@ -135,11 +137,13 @@ def test_user_data_bootstraps_the_release_the_environment_runs(tmp_path, environ
     args = playbook["args"]
     assert args[:5] == ["ansible/bootstrap.yml", "-i", "localhost,", "-c", "local"]
     extra_vars = dict(a.split("=", 1) for a in args[args.index("-e"):] if a != "-e")
+    assert extra_vars["service_name"] == "timekeeper"
     assert extra_vars["service_environment"] == environment
     assert extra_vars["service_version"] == "1.4.2"
     assert extra_vars["service_artifact_bucket"] == bucket
     assert extra_vars["service_instance_id"] == INSTANCE_ID
     assert extra_vars["service_availability_zone"] == AVAILABILITY_ZONE
+    assert extra_vars["vpc_cidr"] == VPC_CIDR
     assert playbook["ansible_config"] == f"{playbook['cwd']}/ansible/ansible.cfg"
 
     [install] = calls_of(calls, "pip", "install")
