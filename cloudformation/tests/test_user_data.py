@@ -58,6 +58,8 @@ STUB = textwrap.dedent("""\
     import json, os, sys, tarfile, pathlib
     command = os.path.basename(sys.argv[0])
     args = sys.argv[1:]
+    if command == os.environ.get("STUB_FAIL"):
+        sys.exit(1)
     with open(os.environ["STUB_LOG"], "a") as log:
         log.write(json.dumps({{"command": command, "args": args, "cwd": os.getcwd(),
                               "ansible_config": os.environ.get("ANSIBLE_CONFIG")}}) + "\\n")
@@ -81,7 +83,7 @@ STUB = textwrap.dedent("""\
 """)
 
 
-def run_user_data(tmp_path, environment, release="1.4.2", playbook_exit=0):
+def run_user_data(tmp_path, environment, release="1.4.2", playbook_exit=0, failing_command=""):
     """Runs the rendered script with the stand-ins; returns (exit code, calls, stderr)."""
     stubs = tmp_path / "stubs"
     stubs.mkdir(parents=True)
@@ -98,7 +100,7 @@ def run_user_data(tmp_path, environment, release="1.4.2", playbook_exit=0):
     result = subprocess.run(
         ["bash", str(tmp_path / "user-data.sh")], capture_output=True, text=True, timeout=60,
         env={"PATH": f"{stubs}:/usr/bin:/bin", "STUB_LOG": str(log), "STUB_RELEASE": release,
-             "STUB_PLAYBOOK_EXIT": str(playbook_exit), "HOME": str(tmp_path)})
+             "STUB_PLAYBOOK_EXIT": str(playbook_exit), "STUB_FAIL": failing_command, "HOME": str(tmp_path)})
     calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     return result.returncode, calls, result.stderr
 
@@ -118,7 +120,7 @@ def test_rendered_user_data_is_valid_bash(tmp_path, environment):
     result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert script.read_text().startswith("#!/bin/bash\n")
-    assert "set -euo pipefail" in script.read_text()
+    assert "set -Eeuo pipefail" in script.read_text()
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -180,3 +182,13 @@ def test_a_release_parameter_without_a_release_stops_before_any_download(tmp_pat
         assert code != 0
         assert calls_of(made, "aws", "s3") == [] and calls_of(made, "ansible-playbook") == []
         assert [c["args"][:2] for c in calls_of(made, "cfn-signal")] == [["--exit-code", "1"]]
+
+
+@pytest.mark.parametrize("failing_command", ["dnf", "curl", "pip"])
+def test_any_failing_step_signals_failure(tmp_path, failing_command):
+    # curl fails inside a function called from a command substitution: the ERR trap must
+    # still fire there (set -E), not only at the top level.
+    status, calls, _ = run_user_data(tmp_path, "dev", failing_command=failing_command)
+    assert status != 0
+    assert calls_of(calls, "ansible-playbook") == []
+    assert [c["args"][:2] for c in calls_of(calls, "cfn-signal")] == [["--exit-code", "1"]]
