@@ -160,11 +160,14 @@ type server struct {
 }
 
 func (s *server) writeJSON(w http.ResponseWriter, status int, body any) {
+	encoded, err := json.Marshal(body) // no trailing newline: the same bytes as the service
+	if err != nil {
+		log.Printf("encoding response: %v", err)
+		status, encoded = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(body); err != nil {
-		log.Printf("writing response: %v", err)
-	}
+	_, _ = w.Write(encoded)
 }
 
 // withHeaders adds the headers every timekeeper response carries.
