@@ -192,3 +192,15 @@ def test_any_failing_step_signals_failure(tmp_path, failing_command):
     assert status != 0
     assert calls_of(calls, "ansible-playbook") == []
     assert [c["args"][:2] for c in calls_of(calls, "cfn-signal")] == [["--exit-code", "1"]]
+
+
+def test_the_jenkins_host_user_data_is_valid_bash(tmp_path):
+    instance = the_resource(load_template("jenkins"), "AWS::EC2::Instance")
+    script = _evaluate(instance["Properties"]["UserData"]["Fn::Base64"], {
+        "AWS::StackName": "timekeeper-ci-jenkins", "AWS::Region": REGION,
+        "JenkinsHomeVolume": "vol-0123456789abcdef0"}, {})
+    (tmp_path / "jenkins.sh").write_text(script)
+    result = subprocess.run(["bash", "-n", str(tmp_path / "jenkins.sh")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "set -Eeuo pipefail" in script
+    assert "--resource Instance" in script and 'serial="${VOLUME_ID//-/}"' in script
