@@ -1,6 +1,6 @@
 """The app fleet's user data, rendered as CloudFormation would for each environment, then
 checked by bash -n and run against stand-ins for the commands it calls (dnf, curl for the
-instance metadata, the AWS CLI, cfn-signal, python3 -m venv, pip, ansible-playbook)."""
+instance metadata, the AWS CLI, cfn-signal, python3.11 -m venv, pip, ansible-playbook)."""
 import json
 import os
 import re
@@ -73,7 +73,7 @@ STUB = textwrap.dedent("""\
     elif command == "aws" and args[:2] == ["s3", "cp"]:
         with tarfile.open(args[-1], "w:gz") as bundle:
             bundle.add("{repo}/ansible/requirements.txt", "ansible/requirements.txt")
-    elif command == "python3" and args[:2] == ["-m", "venv"]:
+    elif command == "python3.11" and args[:2] == ["-m", "venv"]:
         bin_dir = pathlib.Path(args[2], "bin")
         bin_dir.mkdir(parents=True)
         for tool in ("pip", "ansible-playbook"):
@@ -91,7 +91,7 @@ def run_user_data(tmp_path, environment, release="1.4.2", playbook_exit=0, faili
     stub.write_text(STUB.format(python=sys.executable, repo=REPO_ROOT, instance_id=INSTANCE_ID,
                                 availability_zone=AVAILABILITY_ZONE))
     stub.chmod(stub.stat().st_mode | stat.S_IEXEC)
-    for command in ("dnf", "curl", "aws", "cfn-signal", "python3"):
+    for command in ("dnf", "curl", "aws", "cfn-signal", "python3.11"):
         (stubs / command).symlink_to(stub)
     # The script installs under /opt; here under the test's own directory instead.
     script = render_user_data(environment).replace("'/opt/timekeeper-", f"'{tmp_path}/opt/timekeeper-")
