@@ -12,6 +12,7 @@ import org.timekeeper.resources.PlainText;
 import org.timekeeper.resources.TimezoneResource;
 import org.timekeeper.resources.InfoResource;
 import org.timekeeper.resources.NodeIdentity;
+import org.timekeeper.resources.OpenApiResource;
 import org.timekeeper.resources.UnexpectedExceptionMapper;
 import org.timekeeper.resources.WebApplicationExceptionMapper;
 import org.timekeeper.server.JettyWiring;
@@ -71,5 +72,6 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
         environment.jersey().register(new InfoResource(build, node, catalog.tzdataVersion(), clock, clock.instant()));
         environment.jersey().register(new TimezoneResource(catalog, calculator, clock, plainText));
         environment.jersey().register(new IpResource(Optional.empty(), calculator, clock, plainText));
+        environment.jersey().register(new OpenApiResource());
     }
 }
