@@ -16,11 +16,11 @@ def call(Map settings = [:]) {
     def defaultConfig = [
             // The service's name: names the artifact, its S3 prefix, SSM parameters and deploy locks.
             service: null,
+            // Environment name to its public base URL, for every environment on the promotion path.
+            environmentUrls: null,
             // Environment name to its artifact bucket (where its instances install releases from),
             // for every environment on the promotion path.
             artifactBuckets: null,
-            // Environment name to its public base URL, for every environment on the promotion path.
-            environmentUrls: null,
             // The Maven module that produces the service jar. '' is the whole project.
             mavenModule: '',
             // The jar's Maven artifactId. '' means the same as 'service'.
