@@ -9,7 +9,9 @@ import org.timekeeper.jenkins.ShellCommands
  * uploaded from the workspace, or (promotion) copied from the bucket of the environment
  * before, so every environment installs the very bytes built once. With 'environment' it
  * records the version in /<service>/<environment>/release, the SSM parameter instances
- * install from when they are launched.
+ * install from when they are launched. With 'ansibleBundle' the repository's ansible/
+ * folder travels with the release as s3://<bucket>/<service>/ansible/<version>.tar.gz,
+ * for instances that bootstrap themselves with the playbooks of the release they install.
  */
 def call(Map settings = [:]) {
     def defaultConfig = [
@@ -19,6 +21,8 @@ def call(Map settings = [:]) {
             artifactBucket: '',
             // Put the jar and checksum in 'artifactBucket'. false when only recording a release.
             artifacts: true,
+            // Publish the repository's ansible/ folder (without tests) with the release.
+            ansibleBundle: false,
             // Copy the artifacts from this bucket (where they were published before) instead of
             // uploading them from the workspace. '' uploads.
             fromBucket: '',
@@ -41,11 +45,18 @@ def call(Map settings = [:]) {
                     Release.BUCKET_PATTERN, 'an S3 bucket name')
             sh ShellCommands.s3Copy(release.artifactUri(fromBucket), release.artifactUri(bucket), config.awsRegion)
             sh ShellCommands.s3Copy(release.checksumUri(fromBucket), release.checksumUri(bucket), config.awsRegion)
+            if (config.ansibleBundle) {
+                sh ShellCommands.s3Copy(release.bundleUri(fromBucket), release.bundleUri(bucket), config.awsRegion)
+            }
             echo "publishRelease: ${release} promoted from ${fromBucket} to ${bucket}"
         } else {
             sh ShellCommands.checksum(release)
             sh ShellCommands.s3Copy(release.jar, release.artifactUri(bucket), config.awsRegion)
             sh ShellCommands.s3Copy(release.checksumFile, release.checksumUri(bucket), config.awsRegion)
+            if (config.ansibleBundle) {
+                sh ShellCommands.ansibleBundle(release)
+                sh ShellCommands.s3Copy(release.bundleFile, release.bundleUri(bucket), config.awsRegion)
+            }
             echo "publishRelease: ${release} uploaded to ${release.artifactUri(bucket)}"
         }
     }

@@ -16,6 +16,8 @@ def call(Map settings = [:]) {
             version: null,
             // How many nodes are updated at once (the playbook's rolling_serial).
             rollingSerial: 1,
+            // More playbook variables, name to value, passed with -e in this order.
+            extraVars: [:],
             // Creates the virtualenv with Ansible when .venv/bin/ansible-playbook is missing.
             setupCommand: 'python3 -m venv .venv && .venv/bin/pip install -q -r ansible/requirements.txt',
     ]
@@ -25,11 +27,13 @@ def call(Map settings = [:]) {
     String version = Settings.matching('rollingDeploy', 'version', config.version,
             ReleaseVersion.VERSION_PATTERN, 'a release version')
     int serial = Settings.positive('rollingDeploy', 'rollingSerial', config.rollingSerial)
+    Map<String, String> extraVars = Settings.variables('rollingDeploy', 'extraVars', config.extraVars)
 
     if (!fileExists(ShellCommands.ANSIBLE_PLAYBOOK)) {
         sh config.setupCommand
     }
-    String command = ShellCommands.rollingDeploy(Environment.named(environment).inventory, version, serial)
+    String command = ShellCommands.rollingDeploy(Environment.named(environment).inventory, version, serial,
+            extraVars)
     int status = sh(script: command, returnStatus: true)
     if (status != 0) {
         error("rollingDeploy: ansible-playbook exited ${status} deploying ${version} to ${environment}; " +

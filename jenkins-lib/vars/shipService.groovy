@@ -2,6 +2,8 @@ import org.timekeeper.jenkins.DeliveryPlan
 import org.timekeeper.jenkins.Environment
 import org.timekeeper.jenkins.Release
 import org.timekeeper.jenkins.Settings
+import org.timekeeper.jenkins.ShellCommands
+import org.timekeeper.jenkins.StackOutputVariable
 
 /**
  * The whole delivery pipeline of a Maven (Dropwizard) service, from a small map of
@@ -39,6 +41,11 @@ def call(Map settings = [:]) {
             approvers: '',
             // How many nodes a rolling deploy updates at once.
             rollingSerial: 1,
+            // Playbook variable to '<stack layer>.<OutputKey>': read from the environment's stack
+            // <service>-<environment>-<layer> before each deploy. (Every play also gets artifact_bucket.)
+            stackOutputVars: [:],
+            // Publish the repository's ansible/ folder with the release, for instances that bootstrap themselves.
+            ansibleBundle: false,
             // The path the smoke test requests on each environment's public URL.
             smokePath: '/health-check?type=ready',
             // The AWS region of the bucket and SSM parameters. '' is the agent's default.
@@ -62,6 +69,7 @@ def call(Map settings = [:]) {
     List<Environment> promotionPath = Environment.promotionPath('shipService', config.promotionPath,
             config.environmentUrls, config.artifactBuckets, config.approvalEnvironments)
     DeliveryPlan.checkTargets('shipService', promotionPath, config.branchEnvironments, config.releaseTagEnvironment)
+    List<StackOutputVariable> stackOutputs = StackOutputVariable.parse('shipService', config.stackOutputVars)
     DeliveryPlan plan = DeliveryPlan.forBuild(promotionPath, config.branchEnvironments, config.releaseTagEnvironment,
             env.BRANCH_NAME, env.CHANGE_ID, env.TAG_NAME)
     echo "shipService: ${plan.reason}"
@@ -85,7 +93,7 @@ def call(Map settings = [:]) {
                     outcome.stage = 'Publish'
                     stage('Publish') {
                         publishRelease(release: outcome.release, artifactBucket: plan.environments[0].artifactBucket,
-                                awsRegion: config.awsRegion)
+                                ansibleBundle: config.ansibleBundle, awsRegion: config.awsRegion)
                     }
                 }
             }
@@ -99,7 +107,7 @@ def call(Map settings = [:]) {
                 approve(target, outcome.release, config)
             }
             outcome.stage = "Deploy ${target.name}".toString()
-            deploy(target, previous, outcome.release, config)
+            deploy(target, previous, outcome.release, stackOutputs, config)
             outcome.deployed << target.name
             previous = target
         }
@@ -132,7 +140,8 @@ private void approve(Environment target, Release release, Map config) {
  * fleet rolled, and only then the environment's release parameter moved on, so instances
  * launched later install what the fleet proved it runs.
  */
-private void deploy(Environment target, Environment previous, Release release, Map config) {
+private void deploy(Environment target, Environment previous, Release release, List<StackOutputVariable> stackOutputs,
+                    Map config) {
     lock(resource: target.lockResource(config.service), inversePrecedence: true) {
         milestone(label: "Deploy ${target.name}")
         onAgent(config) {
@@ -141,10 +150,12 @@ private void deploy(Environment target, Environment previous, Release release, M
                 timeout(time: config.deployTimeoutMinutes, unit: 'MINUTES') {
                     if (previous != null) {
                         publishRelease(release: release, artifactBucket: target.artifactBucket,
-                                fromBucket: previous.artifactBucket, awsRegion: config.awsRegion)
+                                fromBucket: previous.artifactBucket, ansibleBundle: config.ansibleBundle,
+                                awsRegion: config.awsRegion)
                     }
                     rollingDeploy(environment: target.name, version: release.version,
-                            rollingSerial: config.rollingSerial)
+                            rollingSerial: config.rollingSerial,
+                            extraVars: playbookVariables(target, stackOutputs, config))
                     publishRelease(release: release, artifacts: false, environment: target.name,
                             awsRegion: config.awsRegion)
                 }
@@ -156,6 +167,22 @@ private void deploy(Environment target, Environment previous, Release release, M
             }
         }
     }
+}
+
+/** What the environment's inventory needs besides the release: its bucket and its stacks' outputs. */
+private Map<String, String> playbookVariables(Environment target, List<StackOutputVariable> stackOutputs, Map config) {
+    Map<String, String> variables = [artifact_bucket: target.artifactBucket]
+    for (int i = 0; i < stackOutputs.size(); i++) {
+        StackOutputVariable output = stackOutputs[i]
+        String stack = output.stackName(config.service, target)
+        String value = StackOutputVariable.valueOf(sh(
+                script: ShellCommands.stackOutput(stack, output.outputKey, config.awsRegion), returnStdout: true))
+        if (value == null) {
+            error("shipService: stack ${stack} has no output ${output.outputKey} (for ${output.variable})")
+        }
+        variables[output.variable] = value
+    }
+    return variables
 }
 
 private void onAgent(Map config, Closure body) {

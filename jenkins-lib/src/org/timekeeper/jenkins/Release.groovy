@@ -39,6 +39,23 @@ class Release implements Serializable {
         return "${service}-${version}.jar".toString()
     }
 
+    /**
+     * The Ansible bundle built with the release (the repository's ansible/ folder), beside
+     * the jar. Instances launched later bootstrap with the bundle of the release they install.
+     */
+    @NonCPS
+    String getBundleFile() {
+        int slash = jar.lastIndexOf('/')
+        String directory = slash < 0 ? '' : jar.substring(0, slash + 1)
+        return "${directory}${service}-ansible-${version}.tar.gz".toString()
+    }
+
+    /** {@code s3://<bucket>/<service>/ansible/<version>.tar.gz}, where instance user data looks for it. */
+    @NonCPS
+    String bundleUri(String bucket) {
+        return "s3://${bucket}/${service}/ansible/${version}.tar.gz".toString()
+    }
+
     @NonCPS
     String getChecksumFile() {
         return "${jar}.sha256".toString()

@@ -74,6 +74,24 @@ class Settings implements Serializable {
         keys.each { positive(stepName, it, config[it]) }
     }
 
+    /**
+     * Playbook variables: names Ansible accepts, values that are text or numbers.
+     * @return the variables with text values, in the caller's order
+     */
+    @NonCPS
+    static Map<String, String> variables(String stepName, String key, Map given) {
+        Map<String, String> checked = [:]
+        given.each { name, value ->
+            if (!((name as String) ==~ StackOutputVariable.VARIABLE_PATTERN) ||
+                    !(value instanceof CharSequence || value instanceof Number)) {
+                throw new IllegalArgumentException(("${stepName}: setting '${key}' has '${name}: ${value}'; " +
+                        'expected an Ansible variable name and a text or number value').toString())
+            }
+            checked[name as String] = value as String
+        }
+        return checked
+    }
+
     /** Fails with a message naming the key unless {@code value} matches {@code pattern}. */
     @NonCPS
     static String matching(String stepName, String key, Object value, String pattern, String meaning) {

@@ -58,12 +58,28 @@ class ShellCommands implements Serializable {
 
     /**
      * The rolling deploy. {@code service_version} and {@code rolling_serial} are the
-     * variables ansible/rolling_deploy.yml reads: keep the names in step with it.
+     * variables ansible/rolling_deploy.yml reads: keep the names in step with it. Extra
+     * variables (what the inventories need, e.g. the artifact bucket) follow in order.
      */
     @NonCPS
-    static String rollingDeploy(String inventory, String version, int serial) {
+    static String rollingDeploy(String inventory, String version, int serial, Map<String, String> extraVars = [:]) {
+        String extras = extraVars.collect { name, value -> " -e ${name}=${quote(value as String)}" }.join('')
         return ("${ANSIBLE_PLAYBOOK} ${ROLLING_DEPLOY_PLAYBOOK} -i ${quote(inventory)} " +
-                "-e service_version=${quote(version)} -e rolling_serial=${serial}").toString()
+                "-e service_version=${quote(version)} -e rolling_serial=${serial}${extras}").toString()
+    }
+
+    /** The repository's ansible/ folder without its tests: what an instance needs to bootstrap. */
+    @NonCPS
+    static String ansibleBundle(Release release) {
+        return "tar -czf ${quote(release.bundleFile)} --exclude=ansible/tests ansible".toString()
+    }
+
+    /** One output of a CloudFormation stack, as plain text ('None' when the stack has no such output). */
+    @NonCPS
+    static String stackOutput(String stack, String outputKey, String awsRegion) {
+        return ("aws cloudformation describe-stacks --stack-name ${quote(stack)} " +
+                "--query \"Stacks[0].Outputs[?OutputKey=='${outputKey}'].OutputValue\" --output text" +
+                region(awsRegion)).toString()
     }
 
     /** Response headers only (body discarded), failing on an HTTP error, bounded in time. */

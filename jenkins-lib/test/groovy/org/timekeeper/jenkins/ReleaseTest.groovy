@@ -27,6 +27,13 @@ class ReleaseTest {
     }
 
     @Test
+    void theAnsibleBundleLivesBesideTheJarAndUnderTheServicesAnsiblePrefix() {
+        assertEquals('service/target/timekeeper-ansible-1.0.0-57-3f2a9c1.tar.gz', release.bundleFile)
+        assertEquals('s3://bucket-a/timekeeper/ansible/1.0.0-57-3f2a9c1.tar.gz', release.bundleUri('bucket-a'))
+        assertEquals('timekeeper-ansible-2.0.1.tar.gz', new Release('timekeeper', '2.0.1', 'timekeeper-2.0.1.jar').bundleFile)
+    }
+
+    @Test
     void findsTheJarWhereMavenLeavesIt() {
         assertEquals('target/greeter-2.0.1.jar', Release.jarPath('', 'greeter', '2.0.1'))
         assertEquals('service/target/timekeeper-2.0.1.jar', Release.jarPath('service/', 'timekeeper', '2.0.1'))

@@ -14,6 +14,26 @@ class ShellCommandsTest {
     }
 
     @Test
+    void extraPlaybookVariablesFollowTheContractOnes() {
+        assertEquals('.venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/dev ' +
+                '-e service_version=1.0.0 -e rolling_serial=1 -e target_group_arn=arn:aws:x/y -e msg=\'a b\'',
+                ShellCommands.rollingDeploy('inventory/dev', '1.0.0', 1, [target_group_arn: 'arn:aws:x/y', msg: 'a b']))
+    }
+
+    @Test
+    void readsOneStackOutputAsText() {
+        assertEquals('aws cloudformation describe-stacks --stack-name timekeeper-prod-load-balancer ' +
+                '--query "Stacks[0].Outputs[?OutputKey==\'TargetGroupArn\'].OutputValue" --output text --region eu-west-1',
+                ShellCommands.stackOutput('timekeeper-prod-load-balancer', 'TargetGroupArn', 'eu-west-1'))
+    }
+
+    @Test
+    void bundlesTheAnsibleFolderWithoutItsTests() {
+        assertEquals('tar -czf service/target/timekeeper-ansible-1.0.0.tar.gz --exclude=ansible/tests ansible',
+                ShellCommands.ansibleBundle(new Release('timekeeper', '1.0.0', 'service/target/timekeeper-1.0.0.jar')))
+    }
+
+    @Test
     void mavenBuildsTheModuleAndWhatItNeedsWithTheVersionBakedIn() {
         assertEquals('mvn -B -ntp -pl service -am -DskipTests -Drevision=1.2.3 package',
                 ShellCommands.mavenPackage('service', '1.2.3'))

@@ -22,6 +22,8 @@ class FakeShell {
     final Map<String, String> fleetVersions = [:]
     /** Public URL prefix to the environment behind it. */
     final Map<String, String> environmentsByUrl = [:]
+    /** '<stack>.<OutputKey>' to its value, for aws cloudformation describe-stacks. */
+    final Map<String, String> stackOutputs = [:]
     private final Map<String, Integer> failures = [:]
     private final String commit
 
@@ -52,6 +54,10 @@ class FakeShell {
         if (playbook.find()) {
             fleetVersions[playbook.group(1)] = playbook.group(2)
             return new Result(0, '')
+        }
+        def describeStacks = command =~ /^aws cloudformation describe-stacks --stack-name (\S+) .*OutputKey=='(\w+)'/
+        if (describeStacks.find()) {
+            return new Result(0, "${stackOutputs["${describeStacks.group(1)}.${describeStacks.group(2)}"] ?: 'None'}\n")
         }
         if (command.startsWith('curl ')) {
             return answerRequest(command)

@@ -27,6 +27,10 @@ class JenkinsfileTest extends PipelineTestBase {
         String semver = (pom =~ /<revision>(\d+\.\d+\.\d+)/)[0][1]
         version = "${semver}-${BUILD_NUMBER}-${COMMIT.take(7)}"
         URLS.each { name, url -> shell.serveEnvironment(name, url) }
+        URLS.keySet().each { name ->
+            shell.stackOutputs["timekeeper-${name}-load-balancer.TargetGroupArn".toString()] = "arn:aws:tg/${name}".toString()
+            shell.stackOutputs["timekeeper-${name}-network.VpcCidr".toString()] = '10.1.0.0/16'
+        }
     }
 
     @Test
@@ -50,18 +54,27 @@ class JenkinsfileTest extends PipelineTestBase {
         runScript(JENKINSFILE)
 
         String jar = "service/target/timekeeper-${version}.jar"
+        String bundle = "service/target/timekeeper-ansible-${version}.tar.gz"
         String key = "timekeeper/${version}/timekeeper-${version}.jar"
+        String devBucket = "timekeeper-dev-artifacts-${ACCOUNT_AND_REGION}"
+        String outputQuery = '--query "Stacks[0].Outputs[?OutputKey==\'%s\'].OutputValue" --output text --region eu-west-1'
         List<String> expectedStart = [
                 'mvn -B -ntp -pl service -am -DskipTests package',
                 'make test',
                 'git rev-parse HEAD',
                 "mvn -B -ntp -pl service -am -DskipTests -Drevision=${version} package",
                 "sha256sum < ${jar} | sed 's/ .*\$/  timekeeper-${version}.jar/' > ${jar}.sha256",
-                "aws s3 cp ${jar} s3://timekeeper-dev-artifacts-${ACCOUNT_AND_REGION}/${key} --region eu-west-1",
-                "aws s3 cp ${jar}.sha256 s3://timekeeper-dev-artifacts-${ACCOUNT_AND_REGION}/${key}.sha256 " +
-                        '--region eu-west-1',
+                "aws s3 cp ${jar} s3://${devBucket}/${key} --region eu-west-1",
+                "aws s3 cp ${jar}.sha256 s3://${devBucket}/${key}.sha256 --region eu-west-1",
+                "tar -czf ${bundle} --exclude=ansible/tests ansible",
+                "aws s3 cp ${bundle} s3://${devBucket}/timekeeper/ansible/${version}.tar.gz --region eu-west-1",
+                'aws cloudformation describe-stacks --stack-name timekeeper-dev-load-balancer ' +
+                        String.format(outputQuery, 'TargetGroupArn'),
+                'aws cloudformation describe-stacks --stack-name timekeeper-dev-network ' +
+                        String.format(outputQuery, 'VpcCidr'),
                 ".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/dev -e service_version=${version} " +
-                        '-e rolling_serial=1',
+                        "-e rolling_serial=1 -e artifact_bucket=${devBucket} -e target_group_arn=arn:aws:tg/dev " +
+                        '-e vpc_cidr=10.1.0.0/16',
                 "aws ssm put-parameter --name /timekeeper/dev/release --value ${version} --type String --overwrite " +
                         '--region eu-west-1',
                 "curl -sS -f -o /dev/null -D - --max-time 10 ${URLS.dev}/api/timezone/Etc/UTC",

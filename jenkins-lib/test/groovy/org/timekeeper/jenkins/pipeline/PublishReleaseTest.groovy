@@ -42,6 +42,26 @@ class PublishReleaseTest extends PipelineTestBase {
     }
 
     @Test
+    void bundlesTheAnsibleFolderWithTheReleaseAndPromotesItToo() {
+        givenStepSettings(artifactBucket: 'greeter-dev-artifacts', ansibleBundle: true)
+
+        runScript(JOB)
+
+        assertEquals(['tar -czf target/greeter-ansible-1.4.0-57-3f2a9c1.tar.gz --exclude=ansible/tests ansible',
+                      'aws s3 cp target/greeter-ansible-1.4.0-57-3f2a9c1.tar.gz ' +
+                              's3://greeter-dev-artifacts/greeter/ansible/1.4.0-57-3f2a9c1.tar.gz'], commands().drop(3))
+
+        setUpPipeline()
+        givenStepSettings(artifactBucket: 'greeter-prod-artifacts', fromBucket: 'greeter-staging-artifacts',
+                ansibleBundle: true)
+
+        runScript(JOB)
+
+        assertEquals('aws s3 cp s3://greeter-staging-artifacts/greeter/ansible/1.4.0-57-3f2a9c1.tar.gz ' +
+                's3://greeter-prod-artifacts/greeter/ansible/1.4.0-57-3f2a9c1.tar.gz', commands().last())
+    }
+
+    @Test
     void recordsOnlyWhenAskedForNoArtifacts() {
         givenStepSettings(artifacts: false, environment: 'staging')
 

@@ -31,6 +31,18 @@ class RollingDeployTest extends PipelineTestBase {
     }
 
     @Test
+    void passesExtraVariablesInOrderQuotedForTheShell() {
+        givenStepSettings(environment: 'prod', version: '2.0.1',
+                extraVars: [artifact_bucket: 'greeter-prod-artifacts', vpc_cidr: '10.0.0.0/16', note: 'two words'])
+
+        runScript(JOB)
+
+        assertEquals(['.venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/prod ' +
+                              '-e service_version=2.0.1 -e rolling_serial=1 -e artifact_bucket=greeter-prod-artifacts ' +
+                              "-e vpc_cidr=10.0.0.0/16 -e note='two words'"], commands())
+    }
+
+    @Test
     void createsTheVirtualenvFirstWhenTheAgentHasNone() {
         givenStepSettings(environment: 'dev', version: '2.0.1')
         missingFiles << '.venv/bin/ansible-playbook'
@@ -63,6 +75,8 @@ class RollingDeployTest extends PipelineTestBase {
                 ([environment: 'dev', version: '2.0.1', rollingSerial: 0]):
                         "setting 'rollingSerial' must be a whole number of at least 1, got '0'",
                 ([version: '2.0.1'])                                : "missing required setting 'environment'",
+                ([environment: 'dev', version: '2.0.1', extraVars: ['bad-name': 'x']]):
+                        "setting 'extraVars' has 'bad-name: x'; expected an Ansible variable name",
         ]
         badSettings.each { Map settings, String expected ->
             setUpPipeline()

@@ -275,9 +275,51 @@ class ShipServiceTest extends PipelineTestBase {
         assertTrue(commands().contains(("aws s3 cp app/target/greeter-app-${VERSION}.jar " +
                 "s3://greeter-dev-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar --region eu-west-1").toString()))
         assertTrue(commands().contains((".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/dev " +
-                "-e service_version=${VERSION} -e rolling_serial=3").toString()))
+                "-e service_version=${VERSION} -e rolling_serial=3 -e artifact_bucket=greeter-dev-artifacts").toString()))
         assertTrue(commands().any { it.startsWith('curl ') && it.endsWith(" ${URLS.dev}/api/hello") })
         assertEquals(['linux-amd64', 'linux-amd64'], eventsOf('node'))
+    }
+
+    @Test
+    void stackOutputsBecomePlaybookVariablesOfEachEnvironment() {
+        givenBuildOf(BRANCH_NAME: 'staging')
+        givenStepSettings(greeterSettings() + [stackOutputVars: [target_group_arn: 'load-balancer.TargetGroupArn']])
+        shell.stackOutputs['greeter-dev-load-balancer.TargetGroupArn'] = 'arn:aws:elasticloadbalancing:tg/greeter-dev'
+        shell.stackOutputs['greeter-staging-load-balancer.TargetGroupArn'] = 'arn:aws:elasticloadbalancing:tg/greeter-staging'
+
+        runScript(SETTINGS_JOB)
+
+        assertEquals(['greeter-dev-load-balancer', 'greeter-staging-load-balancer'],
+                commands().findAll { it.startsWith('aws cloudformation ') }.collect { (it =~ /--stack-name (\S+)/)[0][1] })
+        assertTrue(commands().contains((".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/staging " +
+                "-e service_version=${VERSION} -e rolling_serial=1 -e artifact_bucket=greeter-staging-artifacts " +
+                '-e target_group_arn=arn:aws:elasticloadbalancing:tg/greeter-staging').toString()))
+    }
+
+    @Test
+    void aMissingStackOutputStopsTheDeployBeforeThePlay() {
+        givenBuildOf(BRANCH_NAME: 'dev')
+        givenStepSettings(greeterSettings() + [stackOutputVars: [vpc_cidr: 'network.VpcCidr']])
+
+        Throwable failure = runFailingJob(SETTINGS_JOB)
+
+        assertEquals('shipService: stack greeter-dev-network has no output VpcCidr (for vpc_cidr)', failure.message)
+        assertTrue(shell.fleetVersions.isEmpty())
+    }
+
+    @Test
+    void theAnsibleBundleTravelsWithTheRelease() {
+        givenBuildOf(BRANCH_NAME: 'staging')
+        givenStepSettings(greeterSettings() + [ansibleBundle: true])
+
+        runScript(SETTINGS_JOB)
+
+        assertEquals([
+                "tar -czf target/greeter-ansible-${VERSION}.tar.gz --exclude=ansible/tests ansible",
+                "aws s3 cp target/greeter-ansible-${VERSION}.tar.gz s3://greeter-dev-artifacts/greeter/ansible/${VERSION}.tar.gz",
+                "aws s3 cp s3://greeter-dev-artifacts/greeter/ansible/${VERSION}.tar.gz " +
+                        "s3://greeter-staging-artifacts/greeter/ansible/${VERSION}.tar.gz",
+        ]*.toString(), commands().findAll { it.contains('greeter-ansible-') || it.contains('/ansible/') })
     }
 
     @Test
@@ -292,6 +334,7 @@ class ShipServiceTest extends PipelineTestBase {
                 ([artifactBuckets: BUCKETS + [prod: 's3://x']]) : "setting 'artifactBuckets' needs an S3 bucket name for 'prod'",
                 ([branchEnvironments: [main: 'production']])    : "setting 'branchEnvironments' sends branch 'main' to 'production'",
                 ([approvalEnvironments: ['qa']])                : "setting 'approvalEnvironments' has 'qa'",
+                ([stackOutputVars: [tg: 'TargetGroupArn']])     : "setting 'stackOutputVars' reads 'tg' from 'TargetGroupArn'",
         ]
         badSettings.each { Map change, String expectedMessage ->
             setUpPipeline()
@@ -313,7 +356,7 @@ class ShipServiceTest extends PipelineTestBase {
 
     private static String playbook(String environment) {
         return (".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/${environment} " +
-                "-e service_version=${VERSION} -e rolling_serial=1").toString()
+                "-e service_version=${VERSION} -e rolling_serial=1 -e artifact_bucket=${BUCKETS[environment]}").toString()
     }
 
     private static List<String> smokeRequests(String environment) {

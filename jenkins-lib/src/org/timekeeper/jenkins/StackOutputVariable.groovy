@@ -1,0 +1,67 @@
+package org.timekeeper.jenkins
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * A playbook variable whose value is an output of one of the environment's CloudFormation
+ * stacks, read at deploy time: e.g. {@code target_group_arn} from the output
+ * {@code TargetGroupArn} of the stack {@code <service>-<environment>-load-balancer}. So
+ * the pipeline needs no ARN written down, and a re-created stack is picked up by itself.
+ */
+class StackOutputVariable implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** Ansible variable names. */
+    static final String VARIABLE_PATTERN = /[a-z_][a-z0-9_]*/
+    /** {@code <stack layer>.<OutputKey>} */
+    private static final String SOURCE_PATTERN = /([a-z0-9][a-z0-9-]*)\.([A-Za-z0-9]+)/
+
+    final String variable
+    final String stackLayer
+    final String outputKey
+
+    StackOutputVariable(String variable, String stackLayer, String outputKey) {
+        this.variable = variable
+        this.stackLayer = stackLayer
+        this.outputKey = outputKey
+    }
+
+    /**
+     * @param sources playbook variable to {@code '<stack layer>.<OutputKey>'}
+     *        (setting 'stackOutputVars')
+     */
+    @NonCPS
+    static List<StackOutputVariable> parse(String stepName, Map sources) {
+        List<String> problems = []
+        List<StackOutputVariable> parsed = []
+        sources.each { variable, source ->
+            def parts = (source as String) =~ "^${SOURCE_PATTERN}\$"
+            if (!((variable as String) ==~ VARIABLE_PATTERN)) {
+                problems << "setting 'stackOutputVars' has '${variable}', which is not an Ansible variable name".toString()
+            } else if (!parts.matches()) {
+                problems << ("setting 'stackOutputVars' reads '${variable}' from '${source}', expected " +
+                        "'<stack layer>.<OutputKey>' such as 'load-balancer.TargetGroupArn'").toString()
+            } else {
+                parsed << new StackOutputVariable(variable as String, parts.group(1), parts.group(2))
+            }
+        }
+        if (problems) {
+            throw new IllegalArgumentException("${stepName}: ${problems.join('; ')}".toString())
+        }
+        return parsed
+    }
+
+    /** The stacks of one environment are named {@code <service>-<environment>-<layer>}. */
+    @NonCPS
+    String stackName(String service, Environment environment) {
+        return "${service}-${environment.name}-${stackLayer}".toString()
+    }
+
+    /** @return the output's value, or null when the stack has no such output */
+    @NonCPS
+    static String valueOf(String describeStacksOutput) {
+        String value = describeStacksOutput?.trim()
+        return value && value != 'None' ? value : null
+    }
+}
