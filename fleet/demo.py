@@ -1,8 +1,9 @@
 """make demo: the local fleet under steady load through a rolling deploy, and the report.
 
-up (3 nodes at FROM) -> steady load through HAProxy (hey) -> a baseline phase -> the
-rolling deploy to TO under the same load -> report -> down. Exits 1 when any request
-failed or the deploy failed. The report is printed and kept in reports/.
+up (NODES nodes at $VERSION, the Makefile's 1.0.0-SNAPSHOT unless set) -> steady load
+through HAProxy (hey) -> a baseline phase -> the rolling deploy to DEMO_TO_VERSION (1.0.1
+unless set) under the same load -> report -> down. Exits 1 when any request failed or the
+deploy failed. The report is printed and kept in reports/.
 """
 
 from __future__ import annotations
@@ -76,9 +77,22 @@ def render(result: dict) -> str:
         lines.append("  sampler failure at %s: status %d %s" % (
             datetime.datetime.fromtimestamp(failure.at, datetime.timezone.utc).strftime("%H:%M:%S.%f")[:-3],
             failure.status, failure.error))
-    lines += ["", "versions answering over time (sampler, 5 s buckets from the start of the load):"]
-    for offset, versions in sampler.versions_over_time():
-        lines.append("  t+%4.0fs  %s" % (offset, "  ".join("%s x%d" % item for item in sorted(versions.items()))))
+    lines += ["", "versions answering over time (sampler, 5 s buckets from the start of the load;",
+              "runs answered by one release alone are shown as one line):"]
+    buckets = sampler.versions_over_time()
+    index = 0
+    while index < len(buckets):
+        offset, versions = buckets[index]
+        end = index
+        while (len(versions) == 1 and end + 1 < len(buckets)
+               and buckets[end + 1][1].keys() == versions.keys()):
+            end += 1
+        if end > index:
+            answers = sum(sum(b[1].values()) for b in buckets[index:end + 1])
+            lines.append("  t+%4.0fs..t+%4.0fs  %s only (%d answers)" % (offset, buckets[end][0] + 5, next(iter(versions)), answers))
+        else:
+            lines.append("  t+%4.0fs            %s" % (offset, "  ".join("%s x%d" % item for item in sorted(versions.items()))))
+        index = end + 1
     lines += ["", "per node (seconds): drain = deregistered until no request in flight; stop = graceful stop;",
               "restart = start until ready, smoke-tested and warmed; back in service = until UP in HAProxy",
               "%-6s %7s %7s %8s %16s %7s" % ("node", "drain", "stop", "restart", "back in service", "cycle")]
@@ -139,7 +153,15 @@ def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
     return 0 if passed else 1
 
 
+def main() -> int:
+    try:
+        return run_demo(os.environ.get("VERSION", "1.0.0-SNAPSHOT"), os.environ.get("DEMO_TO_VERSION", "1.0.1"),
+                        int(os.environ.get("NODES", local_fleet.BASE_NODES)),
+                        os.environ.get("DEMO_PATH", "/api/timezone/Europe/London"))
+    except local_fleet.FleetError as error:
+        print("demo: %s" % error, file=sys.stderr)
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(run_demo(os.environ.get("DEMO_FROM_VERSION", "1.0.0"), os.environ.get("DEMO_TO_VERSION", "1.0.1"),
-                      int(os.environ.get("NODES", local_fleet.BASE_NODES)),
-                      os.environ.get("DEMO_PATH", "/api/info")))
+    sys.exit(main())

@@ -19,7 +19,8 @@ import time
 from dataclasses import dataclass, field
 
 LB_HOST, LB_PORT = "127.0.0.1", 8000
-DEFAULT_PATH = "/api/info"
+# a typical WorldTimeAPI request
+DEFAULT_PATH = "/api/timezone/Europe/London"
 
 
 @dataclass

@@ -83,9 +83,10 @@ def publish(version: str, rebuild: bool = False) -> Path:
     """Builds the release's jar (make build VERSION=...) unless published, and publishes it
     to .fleet/artifacts, the local stand-in for the S3 artifact bucket."""
     target = artifact_path(version)
-    if target.exists() and not rebuild:
+    if target.exists() and not rebuild and target.stat().st_mtime > newest_service_source():
         return target
     built = REPO / "service" / "target" / target.name
+    rebuild = rebuild or (built.exists() and built.stat().st_mtime < newest_service_source())
     # Another build in the same work tree can leave a jar whose baked-in version is not
     # its name's: build again (twice at most) until it says what it is called.
     for attempt in range(3):
@@ -99,6 +100,12 @@ def publish(version: str, rebuild: bool = False) -> Path:
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     shutil.copy2(built, target)
     return target
+
+
+def newest_service_source() -> float:
+    """When the service's sources last changed: a published jar older than that is stale."""
+    sources = [REPO / "pom.xml", REPO / "service" / "pom.xml", *(REPO / "service" / "src" / "main").rglob("*")]
+    return max(path.stat().st_mtime for path in sources if path.is_file())
 
 
 def baked_version(jar: Path) -> str:
@@ -163,18 +170,22 @@ def run_logged(argv: list[str], log_name: str, stream: bool = False, check: bool
     return result
 
 
+def ansible_environment(**extra: str) -> dict:
+    """The environment every ansible-playbook of the project runs with."""
+    return dict(os.environ,
+                ANSIBLE_CONFIG=str(REPO / "ansible" / "ansible.cfg"),
+                ANSIBLE_NOCOLOR="1",
+                ANSIBLE_FORCE_COLOR="0",
+                # the AWS modules must never reach for instance metadata from a local run
+                AWS_EC2_METADATA_DISABLED="true",
+                PATH="%s:%s" % (VENV_BIN, os.environ.get("PATH", "")),
+                **extra)
+
+
 def ansible_playbook(playbook: str, *args: str, log_name: str, stream: bool = False,
                      check: bool = True) -> subprocess.CompletedProcess:
-    env = {
-        "ANSIBLE_CONFIG": str(REPO / "ansible" / "ansible.cfg"),
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_FORCE_COLOR": "0",
-        # the collections' AWS modules must never reach out from a local run
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "PATH": "%s:%s" % (VENV_BIN, os.environ.get("PATH", "")),
-    }
     argv = [str(VENV_BIN / "ansible-playbook"), str(REPO / playbook), *inventory_args(), *args]
-    return run_logged(argv, log_name, stream=stream, check=check, env=env)
+    return run_logged(argv, log_name, stream=stream, check=check, env=ansible_environment())
 
 
 def supervisorctl(*args: str, check: bool = True) -> str:
@@ -304,7 +315,7 @@ def wait_until(condition, timeout: float, interval: float = 0.5, what: str = "co
 
 # --- the commands -----------------------------------------------------------------------
 
-def up(nodes: int = BASE_NODES, version: str = "1.0.0", stream: bool = True) -> None:
+def up(nodes: int = BASE_NODES, version: str = "1.0.0-SNAPSHOT", stream: bool = True) -> None:
     if nodes < BASE_NODES:
         raise FleetError("the local fleet has at least the %d nodes of inventory/local" % BASE_NODES)
     if supervisord_pid() is not None:
@@ -382,9 +393,9 @@ def print_status() -> int:
         print("the local fleet is down (make up)")
         return 1
     print("HAProxy on %s:%d, release %s" % (*LB_ADDRESS, fleet_release() or "?"))
-    print("%-6s %-10s %-12s %-6s %-12s %s" % ("node", "address", "version", "ready", "lb", "pid"))
+    print("%-6s %-10s %-16s %-6s %-12s %s" % ("node", "address", "version", "ready", "lb", "pid"))
     for state in fleet_state():
-        print("%-6s %-10s %-12s %-6s %-12s %s" % (state["node"], state["address"], state["version"] or "-",
+        print("%-6s %-10s %-16s %-6s %-12s %s" % (state["node"], state["address"], state["version"] or "-",
                                                   "yes" if state["ready"] else "no", state["lb"], state["pid"] or "-"))
     return 0
 
@@ -400,7 +411,7 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     try:
         if options.command == "up":
-            up(options.nodes, os.environ.get("VERSION", "1.0.0"))
+            up(options.nodes, os.environ.get("VERSION", "1.0.0-SNAPSHOT"))
             return print_status()
         if options.command == "status":
             return print_status()

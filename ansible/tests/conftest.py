@@ -1,50 +1,19 @@
-"""Shared fixtures of the Ansible tests: the local fleet (up once for the session, down by
-PID at the end even when a test failed), steady load through it, playbook runs, and an
-AWS API emulator (moto server) on a free loopback port."""
+"""Fixtures of the Ansible tests: the local fleet (up once for the session, down by PID at
+the end even when a test failed) and an AWS API emulator (moto server) on a free
+loopback port, stopped by its PID."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "fleet"))
+from ansible_test_support import FROM_VERSION, REPO, TO_VERSION, free_port
 
-import local_fleet  # noqa: E402
-from load import SteadyLoad  # noqa: E402
-
-# The two releases the fleet tests roll between; the demo uses the same two, so their
-# published jars (.fleet/artifacts) serve both.
-FROM_VERSION = "1.0.0"
-TO_VERSION = "1.0.1"
-# Steady load for the tests: 4 workers x 25 req/s through HAProxy, light enough that
-# three JVMs and the deploy keep their two cores.
-LOAD_WORKERS, LOAD_PER_WORKER_QPS = 4, 25
-PLAYBOOK_TIMEOUT_SECONDS = 600
-
-
-def steady_load() -> SteadyLoad:
-    return SteadyLoad(LOAD_WORKERS, LOAD_PER_WORKER_QPS)
-
-
-def ansible_env(**extra: str) -> dict:
-    return dict(os.environ, ANSIBLE_CONFIG=str(REPO / "ansible" / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-                AWS_EC2_METADATA_DISABLED="true",
-                PATH="%s:%s" % (REPO / ".venv" / "bin", os.environ.get("PATH", "")), **extra)
-
-
-def run_playbook(playbook: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """ansible-playbook with the project's configuration; bounded in time."""
-    return subprocess.run([str(REPO / ".venv" / "bin" / "ansible-playbook"), str(playbook), *args],
-                          cwd=REPO, env=env or ansible_env(), capture_output=True, text=True,
-                          timeout=PLAYBOOK_TIMEOUT_SECONDS)
+import local_fleet  # noqa: E402  (fleet/ is on sys.path through ansible_test_support)
 
 
 @pytest.fixture(scope="session")
@@ -64,12 +33,6 @@ def fleet():
         local_fleet.down()
         leftovers = [pid for pid in pids + [supervisord] if pid and local_fleet.pid_alive(pid)]
         assert not leftovers, "processes left behind by the fleet: %s" % leftovers
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import re
 import boto3
 import pytest
 
-from conftest import REPO, ansible_env, run_playbook
+from ansible_test_support import REPO, ansible_env, run_playbook
 
 REGION = "eu-west-1"
 NODES = {"node%d" % n: "127.0.1.%d" % n for n in (1, 2, 3)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 
-from conftest import REPO, ansible_env
+from ansible_test_support import REPO, ansible_env
 
 
 def test_ansible_lint_production_profile_is_clean():

@@ -9,7 +9,7 @@ import re
 import signal
 import time
 
-from conftest import FROM_VERSION, TO_VERSION, steady_load
+from ansible_test_support import FROM_VERSION, TO_VERSION, steady_load
 
 BROKEN_VERSION = "9.9.9-never-ready"
 

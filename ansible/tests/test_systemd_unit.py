@@ -6,7 +6,7 @@ from __future__ import annotations
 import configparser
 import subprocess
 
-from conftest import REPO, run_playbook
+from ansible_test_support import REPO, run_playbook
 
 
 def test_systemd_unit_verifies_and_stops_gracefully(tmp_path):
