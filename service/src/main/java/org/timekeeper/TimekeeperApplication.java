@@ -16,6 +16,7 @@ import org.timekeeper.resources.OpenApiResource;
 import org.timekeeper.resources.UnexpectedExceptionMapper;
 import org.timekeeper.resources.WebApplicationExceptionMapper;
 import org.timekeeper.server.JettyWiring;
+import org.timekeeper.server.PrometheusMetrics;
 import org.timekeeper.server.ResponseHeaders;
 
 import java.time.Clock;
@@ -65,6 +66,7 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
 
         environment.healthChecks().register(TimeDataHealthCheck.NAME, new TimeDataHealthCheck(catalog, calculator, clock));
         environment.metrics().registerGauge(TZDATA_VERSION_GAUGE, catalog::tzdataVersion);
+        PrometheusMetrics.install(environment, build.version(), build.commit(), catalog.tzdataVersion());
 
         environment.jersey().register(new WebApplicationExceptionMapper());
         environment.jersey().register(new UnexpectedExceptionMapper());

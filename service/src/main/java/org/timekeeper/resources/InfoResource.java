@@ -37,7 +37,7 @@ public class InfoResource {
     @Timed
     @ResponseMetered
     @ExceptionMetered
-    public ServiceInfo info() {
+    public ServiceInfo serviceInfo() {
         return new ServiceInfo(build.version(), build.commit(), build.buildTime(), node.instanceId(),
                 node.availabilityZone(), node.environment(), startedAt.toString(),
                 Duration.between(startedAt, clock.instant()).toSeconds(), tzdataVersion);

@@ -23,10 +23,14 @@ final class JsonErrorBody {
         writer.write("\"}");
     }
 
-    /** Jetty's messages are short reasons ("Ambiguous URI path separator"); a bare status reason reads as Jersey's do: lower case. */
+    /**
+     * Jetty's 4xx messages are short reasons about the request ("Ambiguous URI path separator")
+     * and are kept; a 5xx message may name an exception of ours and is replaced by the status
+     * reason. A bare reason reads as Jersey's do: lower case.
+     */
     static String messageOrReason(int status, String message) {
         final String reason = HttpStatus.getMessage(status);
-        if (message == null || message.isBlank() || message.equals(reason)) {
+        if (status >= 500 || message == null || message.isBlank() || message.equals(reason)) {
             return reason.toLowerCase(Locale.ROOT);
         }
         return message;

@@ -1,5 +1,7 @@
 package org.timekeeper.drain;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -167,6 +169,27 @@ class DrainIT {
         }
         assertThat(timeline.select(Channel.NEW_CONNECTION, afterDelay, end))
                 .as("new connections after the delay").isNotEmpty().allMatch(Observed::refused);
+
+        assertLogsAreJson(log);
+    }
+
+    /** The process's stdout: application log and request log, one JSON object per line. */
+    private static void assertLogsAreJson(String log) throws IOException {
+        final ObjectMapper mapper = new ObjectMapper();
+        final List<JsonNode> lines = new ArrayList<>();
+        for (String line : log.lines().filter(l -> l.startsWith("{")).toList()) {
+            lines.add(mapper.readTree(line));
+        }
+        assertThat(lines).as("application log line about the delayed shutdown").anySatisfy(line -> {
+            assertThat(line.path("level").asText()).isEqualTo("INFO");
+            assertThat(line.path("message").asText()).contains("delayed shutdown: started");
+        });
+        assertThat(lines).as("request log line of an /api/info request").anySatisfy(line -> {
+            assertThat(line.path("uri").asText()).isEqualTo("/api/info");
+            assertThat(line.path("status").asInt()).isEqualTo(200);
+            assertThat(line.path("requestTime").isNumber()).as("latency in ms").isTrue();
+            assertThat(line.path("responseHeaders").path("X-Request-Id").asText()).isNotBlank();
+        });
     }
 
     private interface StatusCall {

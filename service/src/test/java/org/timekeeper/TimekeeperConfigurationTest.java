@@ -1,0 +1,95 @@
+package org.timekeeper;
+
+import ch.qos.logback.access.common.spi.IAccessEvent;
+import io.dropwizard.configuration.ConfigurationSourceProvider;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.health.DefaultHealthFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.logging.common.AppenderFactory;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.dropwizard.logging.common.FileAppenderFactory;
+import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
+import io.dropwizard.util.Duration;
+import jakarta.validation.Validation;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The built-in configuration: the contract's defaults, and the environment variables that change them. */
+class TimekeeperConfigurationTest {
+
+    private final TimekeeperConfigurationFactory factory = new TimekeeperConfigurationFactory(
+            Validation.buildDefaultValidatorFactory().getValidator(), Jackson.newObjectMapper(), "dw");
+
+    private static ConfigurationSourceProvider yaml(String text) {
+        return TimekeeperConfigurationFactory.substituting(
+                path -> new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void theBuiltInDefaultsAreTheContractsDefaults() throws Exception {
+        for (String variable : List.of("BIND_HOST", "APP_PORT", "ADMIN_PORT", "IDLE_TIMEOUT", "SHUTDOWN_DELAY",
+                "SHUTDOWN_GRACE_PERIOD", "AVAILABILITY_ZONE", "ENVIRONMENT", "TRUSTED_PROXIES", "LOG_DIR")) {
+            assumeTrue(System.getenv(variable) == null, variable + " is set in this environment");
+        }
+        final TimekeeperConfiguration configuration = factory.build();
+        final DefaultServerFactory server = (DefaultServerFactory) configuration.getServerFactory();
+        final HttpConnectorFactory app = (HttpConnectorFactory) server.getApplicationConnectors().get(0);
+        final HttpConnectorFactory admin = (HttpConnectorFactory) server.getAdminConnectors().get(0);
+        assertThat(app.getBindHost()).isEqualTo("0.0.0.0");
+        assertThat(app.getPort()).isEqualTo(8080);
+        assertThat(admin.getPort()).isEqualTo(8081);
+        assertThat(app.getIdleTimeout()).as("above an ALB's 60 s idle timeout").isEqualTo(Duration.seconds(75));
+        assertThat(server.getShutdownGracePeriod()).isEqualTo(Duration.seconds(30));
+        assertThat(server.getJerseyRootPath()).contains("/api/*");
+
+        final DefaultHealthFactory health = (DefaultHealthFactory) configuration.getHealthFactory().orElseThrow();
+        assertThat(health.isDelayedShutdownHandlerEnabled()).isTrue();
+        assertThat(health.getShutdownWaitPeriod()).isEqualTo(Duration.seconds(15));
+        assertThat(health.getHealthCheckUrlPaths()).containsExactly("/health-check");
+
+        assertThat(configuration.getAvailabilityZone()).isEqualTo("local");
+        assertThat(configuration.getEnvironment()).isEqualTo("local");
+        assertThat(configuration.trustedProxyRanges().isEmpty()).isTrue();
+        assertThat(configuration.resolvedInstanceId()).isNotBlank();
+    }
+
+    @Test
+    void environmentVariablesWithDefaultsAreSubstituted() throws Exception {
+        final TimekeeperConfiguration configuration = factory.build(
+                yaml("environment: ${TIMEKEEPER_TEST_SURELY_UNSET:-staging}\n"), "test.yml");
+        assertThat(configuration.getEnvironment()).isEqualTo("staging");
+    }
+
+    @Test
+    void badTrustedProxiesFailValidation() {
+        assertThatThrownBy(() -> factory.build(yaml("trustedProxies: \"10.0.0.0/8, lb.internal\"\n"), "test.yml"))
+                .hasMessageContaining("trustedProxies");
+    }
+
+    @Test
+    void logDirAddsJsonFileLogsBesideStdout() throws Exception {
+        final TimekeeperConfiguration configuration = factory.build(yaml("""
+                logDir: /var/log/timekeeper
+                server:
+                  type: default
+                """), "test.yml");
+        final List<? extends AppenderFactory<?>> appLogs =
+                ((DefaultLoggingFactory) configuration.getLoggingFactory()).getAppenders();
+        assertThat(appLogs).anySatisfy(appender -> assertThat(appender).isInstanceOfSatisfying(
+                FileAppenderFactory.class,
+                file -> assertThat(file.getCurrentLogFilename()).isEqualTo("/var/log/timekeeper/timekeeper.log")));
+        final List<AppenderFactory<IAccessEvent>> requestLogs = ((LogbackAccessRequestLogFactory)
+                ((DefaultServerFactory) configuration.getServerFactory()).getRequestLogFactory()).getAppenders();
+        assertThat(requestLogs).anySatisfy(appender -> assertThat(appender).isInstanceOfSatisfying(
+                FileAppenderFactory.class,
+                file -> assertThat(file.getCurrentLogFilename()).isEqualTo("/var/log/timekeeper/requests.log")));
+    }
+}
