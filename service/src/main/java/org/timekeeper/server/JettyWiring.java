@@ -1,5 +1,6 @@
 package org.timekeeper.server;
 
+import ch.qos.logback.access.jetty.RequestLogImpl;
 import io.dropwizard.core.setup.Environment;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
@@ -37,6 +38,11 @@ public final class JettyWiring {
                 if (event instanceof Server server) {
                     server.setErrorHandler(new JsonErrorHandler(responseHeaders));
                     registerShutdownSteps(server, responseHeaders);
+                    if (server.getRequestLog() instanceof RequestLogImpl requestLog) {
+                        // Its start-up status report (a version check that always warns inside a
+                        // shaded jar) would put plain-text lines among the JSON ones on stdout.
+                        requestLog.setQuiet(true);
+                    }
                     for (Connector connector : server.getConnectors()) {
                         httpConfigurationsOf(connector).forEach(http -> http.addCustomizer(responseHeaders));
                     }

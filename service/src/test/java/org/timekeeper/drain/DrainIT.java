@@ -173,11 +173,34 @@ class DrainIT {
         assertLogsAreJson(log);
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theJarAloneStartsWithoutAConfigFileAndExitsZeroOnSigterm() throws Exception {
+        final int appPort = freePort();
+        process = start(appPort, freePort(), "-jar", jar(), "server");
+        awaitReady(appPort, Duration.ofSeconds(60));
+        final RawHttp.Reply info = RawHttp.get(HOST, appPort, "/api/info", 10_000);
+        assertThat(info.status()).isEqualTo(200);
+        assertThat(info.header("X-Served-By")).isEqualTo("drain-it");
+
+        process.destroy(); // SIGTERM
+        int readiness = 200;
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DELAY_MILLIS - MARGIN_MILLIS);
+        while (readiness != 503 && System.nanoTime() < deadline) {
+            readiness = RawHttp.get(HOST, appPort, "/health-check?type=ready", 5_000).status();
+        }
+        assertThat(readiness).as("readiness soon after SIGTERM").isEqualTo(503);
+        assertThat(RawHttp.get(HOST, appPort, "/api/info", 5_000).status()).as("still serving").isEqualTo(200);
+        assertThat(process.waitFor(DELAY_MILLIS + GRACE_MILLIS + 30_000, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(process.exitValue()).as("exit code; log:%n%s", Files.readString(logFile())).isZero();
+    }
+
     /** The process's stdout: application log and request log, one JSON object per line. */
     private static void assertLogsAreJson(String log) throws IOException {
         final ObjectMapper mapper = new ObjectMapper();
         final List<JsonNode> lines = new ArrayList<>();
-        for (String line : log.lines().filter(l -> l.startsWith("{")).toList()) {
+        for (String line : log.lines().filter(l -> !l.isBlank() && !isFromTheJvmItself(l)).toList()) {
+            assertThat(line).as("every line on stdout is a JSON object").startsWith("{");
             lines.add(mapper.readTree(line));
         }
         assertThat(lines).as("application log line about the delayed shutdown").anySatisfy(line -> {
@@ -217,15 +240,24 @@ class DrainIT {
         }
     }
 
+    /** The shaded jar plus the test-only slow endpoint; same main path, same built-in configuration. */
     private Process start(int appPort, int adminPort) throws IOException {
+        return start(appPort, adminPort, "-cp", jar() + File.pathSeparator + System.getProperty("timekeeper.testClasses"),
+                SlowRequestsApplication.class.getName(), "server");
+    }
+
+    private static String jar() {
         final String jar = System.getProperty("timekeeper.jar");
-        final String testClasses = System.getProperty("timekeeper.testClasses");
         assertThat(jar).as("system property timekeeper.jar (set by failsafe)").isNotNull();
         assertThat(new File(jar)).exists();
-        final ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", jar + File.pathSeparator + testClasses,
-                SlowRequestsApplication.class.getName(), "server");
+        return jar;
+    }
+
+    private Process start(int appPort, int adminPort, String... javaArguments) throws IOException {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(javaArguments));
+        final ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("BIND_HOST", HOST);
         builder.environment().put("APP_PORT", Integer.toString(appPort));
         builder.environment().put("ADMIN_PORT", Integer.toString(adminPort));
@@ -234,6 +266,11 @@ class DrainIT {
         builder.environment().put("SHUTDOWN_GRACE_PERIOD", GRACE_MILLIS + "ms");
         builder.redirectErrorStream(true).redirectOutput(logFile().toFile());
         return builder.start();
+    }
+
+    /** The JVM may warn on its own (e.g. about class data sharing on a busy machine); that is not our log. */
+    private static boolean isFromTheJvmItself(String line) {
+        return line.startsWith("OpenJDK ") || line.startsWith("Java HotSpot");
     }
 
     private static Path logFile() {
