@@ -14,15 +14,6 @@ class Settings implements Serializable {
 
     private static final long serialVersionUID = 1L
 
-    /** Where the default's kind is a class hierarchy, the name a person reads in the error. */
-    private static final Map<Class, String> KIND_NAMES = [
-            (CharSequence): 'text',
-            (Integer)     : 'a whole number',
-            (Boolean)     : 'true or false',
-            (List)        : 'a list',
-            (Map)         : 'a map',
-    ]
-
     /**
      * @return the defaults overlaid with the caller's settings
      * @throws IllegalArgumentException naming every unknown, missing or mistyped key
@@ -48,7 +39,7 @@ class Settings implements Serializable {
                 found << "missing required setting '${key}'".toString()
             } else if (supplied && defaultValue != null && !sameKind(defaultValue, given[key])) {
                 found << ("setting '${key}' must be ${kindName(defaultValue)}, " +
-                        "got ${given[key].getClass().simpleName} '${given[key]}'").toString()
+                        "got ${kindName(given[key])} '${given[key]}'").toString()
             }
         }
         given.keySet().findAll { !defaults.containsKey(it) }.each { key ->
@@ -103,21 +94,36 @@ class Settings implements Serializable {
         return text
     }
 
+    /**
+     * The kind of a value as people read it. Written with instanceof only: a library loaded
+     * by a Jenkinsfile runs in the script sandbox, where reflection on classes is refused.
+     */
+    @NonCPS
+    private static String kindName(Object value) {
+        if (value instanceof CharSequence) {
+            return 'text'
+        }
+        if (value instanceof Integer) {
+            return 'a whole number'
+        }
+        if (value instanceof Number) {
+            return 'a number'
+        }
+        if (value instanceof Boolean) {
+            return 'true or false'
+        }
+        if (value instanceof List) {
+            return 'a list'
+        }
+        if (value instanceof Map) {
+            return 'a map'
+        }
+        return 'something else'
+    }
+
     @NonCPS
     private static boolean sameKind(Object defaultValue, Object value) {
-        Class kind = kindOf(defaultValue)
-        return kind.isInstance(value)
-    }
-
-    @NonCPS
-    private static Class kindOf(Object defaultValue) {
-        Class kind = KIND_NAMES.keySet().find { it.isInstance(defaultValue) }
-        return kind ?: defaultValue.getClass()
-    }
-
-    @NonCPS
-    private static String kindName(Object defaultValue) {
-        return KIND_NAMES[kindOf(defaultValue)] ?: kindOf(defaultValue).simpleName
+        return kindName(defaultValue) == kindName(value)
     }
 
     /** GStrings become Strings, so merged settings compare and serialise plainly. */

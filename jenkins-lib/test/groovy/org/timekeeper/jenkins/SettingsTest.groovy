@@ -32,10 +32,10 @@ class SettingsTest {
 
         assertEquals([
                 "missing required setting 'service'",
-                "setting 'rollingSerial' must be a whole number, got String '2'",
-                "setting 'upload' must be true or false, got String 'yes'",
-                "setting 'path' must be a list, got String 'dev'",
-                "setting 'urls' must be a map, got ArrayList '[dev]'",
+                "setting 'rollingSerial' must be a whole number, got text '2'",
+                "setting 'upload' must be true or false, got text 'yes'",
+                "setting 'path' must be a list, got text 'dev'",
+                "setting 'urls' must be a map, got a list '[dev]'",
                 "unknown setting 'servce' (known settings: service, rollingSerial, region, upload, path, urls)",
         ], problems)
     }
@@ -52,7 +52,7 @@ class SettingsTest {
             fail('expected the settings to be rejected')
         } catch (IllegalArgumentException expected) {
             assertEquals("rollingDeploy: missing required setting 'service'; " +
-                    "setting 'rollingSerial' must be a whole number, got BigDecimal '1.5'", expected.message)
+                    "setting 'rollingSerial' must be a whole number, got a number '1.5'", expected.message)
         }
     }
 

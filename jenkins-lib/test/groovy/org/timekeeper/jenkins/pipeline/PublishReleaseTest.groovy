@@ -98,7 +98,7 @@ class PublishReleaseTest extends PipelineTestBase {
 
         Throwable failure = runFailingJob(JOB)
 
-        assertEquals("publishRelease: setting 'artifacts' must be true or false, got String 'yes'", failure.message)
+        assertEquals("publishRelease: setting 'artifacts' must be true or false, got text 'yes'", failure.message)
     }
 
     @Test
