@@ -46,6 +46,8 @@ def call(Map settings = [:]) {
             stackOutputVars: [:],
             // Publish the repository's ansible/ folder with the release, for instances that bootstrap themselves.
             ansibleBundle: false,
+            // Creates .venv with Ansible on an agent that has none (see rollingDeploy).
+            ansibleSetupCommand: 'python3 -m venv .venv && .venv/bin/pip install -q -r ansible/requirements.txt',
             // The path the smoke test requests on each environment's public URL.
             smokePath: '/health-check?type=ready',
             // The AWS region of the bucket and SSM parameters. '' is the agent's default.
@@ -155,7 +157,8 @@ private void deploy(Environment target, Environment previous, Release release, L
                     }
                     rollingDeploy(environment: target.name, version: release.version,
                             rollingSerial: config.rollingSerial,
-                            extraVars: playbookVariables(target, stackOutputs, config))
+                            extraVars: playbookVariables(target, stackOutputs, config),
+                            setupCommand: config.ansibleSetupCommand)
                     publishRelease(release: release, artifacts: false, environment: target.name,
                             awsRegion: config.awsRegion)
                 }

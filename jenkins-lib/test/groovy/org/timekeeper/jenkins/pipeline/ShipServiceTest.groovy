@@ -281,6 +281,18 @@ class ShipServiceTest extends PipelineTestBase {
     }
 
     @Test
+    void anAgentWithoutAnsibleGetsItFromTheSetupCommandBeforeThePlay() {
+        givenBuildOf(BRANCH_NAME: 'dev')
+        givenStepSettings(greeterSettings() + [ansibleSetupCommand: 'python3.11 -m venv .venv && make venv'])
+        missingFiles << '.venv/bin/ansible-playbook'
+
+        runScript(SETTINGS_JOB)
+
+        int setup = commands().indexOf('python3.11 -m venv .venv && make venv')
+        assertTrue(0 <= setup && setup == commands().indexOf(playbook('dev')) - 1)
+    }
+
+    @Test
     void stackOutputsBecomePlaybookVariablesOfEachEnvironment() {
         givenBuildOf(BRANCH_NAME: 'staging')
         givenStepSettings(greeterSettings() + [stackOutputVars: [target_group_arn: 'load-balancer.TargetGroupArn']])
