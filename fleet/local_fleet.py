@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -87,16 +88,23 @@ def publish(version: str, rebuild: bool = False) -> Path:
         return target
     built = REPO / "service" / "target" / target.name
     rebuild = rebuild or (built.exists() and built.stat().st_mtime < newest_service_source())
-    # Another build in the same work tree can leave a jar whose baked-in version is not
-    # its name's: build again (twice at most) until it says what it is called.
+    # Another build in the same work tree can break this one or leave a jar whose baked-in
+    # version is not its name's: build again (twice at most) until it says what it is called.
+    failure = ""
     for attempt in range(3):
         if rebuild or attempt > 0 or not built.exists():
             print("fleet: building release %s" % version, flush=True)
-            run_logged(["make", "-s", "build", "VERSION=%s" % version], "build-%s" % version)
+            try:
+                run_logged(["make", "-s", "build", "VERSION=%s" % version], "build-%s" % version)
+            except FleetError as error:
+                failure = str(error)
+                time.sleep(5)
+                continue
         if baked_version(built) == version:
             break
+        failure = "%s says it is version %s, not %s" % (built, baked_version(built), version)
     else:
-        raise FleetError("%s says it is version %s, not %s" % (built, baked_version(built), version))
+        raise FleetError(failure)
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     shutil.copy2(built, target)
     return target
@@ -138,16 +146,23 @@ def fleet_release() -> str:
 def run_logged(argv: list[str], log_name: str, stream: bool = False, check: bool = True,
                env: dict | None = None, timeout: float = 1800) -> subprocess.CompletedProcess:
     """Runs a command with its output in .fleet/logs/<log_name>.log (and on stdout when
-    stream); on failure raises FleetError naming the log and quoting its tail."""
+    stream), ended (its whole process group) after timeout seconds; on failure raises
+    FleetError naming the log and quoting its tail."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / ("%s.log" % log_name)
-    full_env = dict(os.environ, **(env or {}))
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(argv, cwd=REPO, env=full_env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        output = []
-        deadline = time.monotonic() + timeout
-        try:
+    process = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    timed_out = threading.Event()
+
+    def end_process_group():
+        timed_out.set()
+        os.killpg(process.pid, signal.SIGTERM)
+
+    watchdog = threading.Timer(timeout, end_process_group)
+    watchdog.start()
+    output = []
+    try:
+        with open(log_path, "w") as log:
             for line in process.stdout:
                 output.append(line)
                 log.write(line)
@@ -155,15 +170,16 @@ def run_logged(argv: list[str], log_name: str, stream: bool = False, check: bool
                 if stream:
                     sys.stdout.write(line)
                     sys.stdout.flush()
-                if time.monotonic() > deadline:
-                    raise subprocess.TimeoutExpired(argv, timeout)
-            process.wait(timeout=max(1.0, deadline - time.monotonic()))
-        except BaseException:
-            # our own child, by its process group id (start_new_session)
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-            raise
+        process.wait()
+    except BaseException:
+        end_process_group()
+        process.wait(timeout=30)
+        raise
+    finally:
+        watchdog.cancel()
     result = subprocess.CompletedProcess(argv, process.returncode, "".join(output), "")
+    if timed_out.is_set():
+        raise FleetError("%s did not finish within %.0f s, log: %s" % (" ".join(argv[:3]), timeout, log_path))
     if check and result.returncode != 0:
         tail = "".join(output[-30:])
         raise FleetError("%s failed (exit %d), log: %s\n%s" % (" ".join(argv[:3]), result.returncode, log_path, tail))
@@ -183,9 +199,9 @@ def ansible_environment(**extra: str) -> dict:
 
 
 def ansible_playbook(playbook: str, *args: str, log_name: str, stream: bool = False,
-                     check: bool = True) -> subprocess.CompletedProcess:
+                     check: bool = True, timeout: float = 1200) -> subprocess.CompletedProcess:
     argv = [str(VENV_BIN / "ansible-playbook"), str(REPO / playbook), *inventory_args(), *args]
-    return run_logged(argv, log_name, stream=stream, check=check, env=ansible_environment())
+    return run_logged(argv, log_name, stream=stream, check=check, env=ansible_environment(), timeout=timeout)
 
 
 def supervisorctl(*args: str, check: bool = True) -> str:
@@ -320,6 +336,8 @@ def up(nodes: int = BASE_NODES, version: str = "1.0.0-SNAPSHOT", stream: bool = 
         raise FleetError("the local fleet has at least the %d nodes of inventory/local" % BASE_NODES)
     if supervisord_pid() is not None:
         raise FleetError("the local fleet is already up (make status, make down)")
+    # a pidfile left by a supervisord that died would stop load_balancer.yml starting one
+    SUPERVISORD_PIDFILE.unlink(missing_ok=True)
     publish(version)
     FLEET_DIR.mkdir(exist_ok=True)
     write_scale_out_inventory(nodes)
