@@ -5,9 +5,11 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import org.timekeeper.core.DateTimeCalculator;
 import org.timekeeper.core.ZoneCatalog;
+import org.timekeeper.geoip.MaxMindZoneLocator;
 import org.timekeeper.health.TimeDataHealthCheck;
 import org.timekeeper.resources.ClientIpFilter;
 import org.timekeeper.resources.IpResource;
+import org.timekeeper.resources.IpZoneLocator;
 import org.timekeeper.resources.PlainText;
 import org.timekeeper.resources.TimezoneResource;
 import org.timekeeper.resources.InfoResource;
@@ -19,6 +21,7 @@ import org.timekeeper.server.JettyWiring;
 import org.timekeeper.server.PrometheusMetrics;
 import org.timekeeper.server.ResponseHeaders;
 
+import java.io.File;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -51,6 +54,17 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
                         new TimekeeperConfigurationFactory(validator, objectMapper, propertyPrefix));
     }
 
+    private static Optional<IpZoneLocator> geoIpLocator(TimekeeperConfiguration configuration, ZoneCatalog catalog,
+                                                        Environment environment) {
+        if (configuration.getGeoipDatabase().isBlank()) {
+            return Optional.empty();
+        }
+        final MaxMindZoneLocator locator =
+                MaxMindZoneLocator.open(new File(configuration.getGeoipDatabase().trim()), catalog);
+        environment.lifecycle().manage(locator);
+        return Optional.of(locator);
+    }
+
     @Override
     public void run(TimekeeperConfiguration configuration, Environment environment) {
         final Clock clock = Clock.systemUTC();
@@ -73,7 +87,8 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
         environment.jersey().register(new ClientIpFilter(configuration.trustedProxyRanges()));
         environment.jersey().register(new InfoResource(build, node, catalog.tzdataVersion(), clock, clock.instant()));
         environment.jersey().register(new TimezoneResource(catalog, calculator, clock, plainText));
-        environment.jersey().register(new IpResource(Optional.empty(), calculator, clock, plainText));
+        environment.jersey().register(new IpResource(geoIpLocator(configuration, catalog, environment), calculator,
+                clock, plainText));
         environment.jersey().register(new OpenApiResource());
     }
 }

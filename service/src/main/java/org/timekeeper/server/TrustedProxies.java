@@ -83,7 +83,8 @@ public final class TrustedProxies {
         return client;
     }
 
-    static Optional<InetAddress> literal(String text) {
+    /** An IP literal as an address, never a DNS lookup; empty for anything else. */
+    public static Optional<InetAddress> literal(String text) {
         if (text == null) {
             return Optional.empty();
         }
