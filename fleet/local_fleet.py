@@ -409,7 +409,7 @@ def down(timeout: float = 120) -> None:
 def print_status() -> int:
     if supervisord_pid() is None:
         print("the local fleet is down (make up)")
-        return 1
+        return 0
     print("HAProxy on %s:%d, release %s" % (*LB_ADDRESS, fleet_release() or "?"))
     print("%-6s %-10s %-16s %-6s %-12s %s" % ("node", "address", "version", "ready", "lb", "pid"))
     for state in fleet_state():
