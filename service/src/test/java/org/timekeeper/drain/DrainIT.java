@@ -53,11 +53,12 @@ class DrainIT {
     private enum Channel { KEEP_ALIVE, NEW_CONNECTION, READINESS, SLOW }
 
     /** One request: when it started (System.nanoTime), and its status or the exception it ended in. */
-    private record Outcome(Channel channel, long startedNanos, int status, Exception error) {
+    private record Outcome(Channel channel, long startedNanos, long endedNanos, int status, Exception error) {
     }
 
     /** An outcome placed on a time line whose zero is the moment SIGTERM was sent. */
-    private record Observed(Channel channel, long millisAfterSigterm, int status, Exception error) {
+    private record Observed(Channel channel, long millisAfterSigterm, long endedMillisAfterSigterm, int status,
+                            Exception error) {
         boolean refused() {
             return error instanceof ConnectException;
         }
@@ -67,9 +68,18 @@ class DrainIT {
         static Timeline of(List<Outcome> outcomes, long sigtermNanos) {
             return new Timeline(outcomes.stream()
                     .map(o -> new Observed(o.channel(),
-                            TimeUnit.NANOSECONDS.toMillis(o.startedNanos() - sigtermNanos), o.status(), o.error()))
+                            TimeUnit.NANOSECONDS.toMillis(o.startedNanos() - sigtermNanos),
+                            TimeUnit.NANOSECONDS.toMillis(o.endedNanos() - sigtermNanos), o.status(), o.error()))
                     .sorted(java.util.Comparator.comparingLong(Observed::millisAfterSigterm))
                     .toList());
+        }
+
+        /** When the first 503 from readiness was in hand: the service's delay had begun by then. */
+        long readinessTurnedMillis() {
+            return observed.stream()
+                    .filter(o -> o.channel() == Channel.READINESS && o.status() == 503)
+                    .mapToLong(Observed::endedMillisAfterSigterm)
+                    .min().orElseThrow(() -> new AssertionError("readiness never answered 503"));
         }
 
         List<Observed> select(Channel channel, long fromMillis, long toMillis) {
@@ -140,7 +150,9 @@ class DrainIT {
         final String log = Files.readString(logFile());
         final long beforeSigterm = -60_000;
         final long delayEnds = DELAY_MILLIS - MARGIN_MILLIS;
-        final long afterDelay = DELAY_MILLIS + MARGIN_MILLIS;
+        // The delay starts when the JVM runs its shutdown hooks, a little after SIGTERM on a busy
+        // machine; it has surely ended one delay after readiness was first seen at 503.
+        final long afterDelay = timeline.readinessTurnedMillis() + DELAY_MILLIS + MARGIN_MILLIS;
         final long end = Long.MAX_VALUE;
 
         assertThat(process.exitValue()).as("exit code; log:%n%s", log).isZero();
@@ -156,7 +168,9 @@ class DrainIT {
 
         assertThat(timeline.select(Channel.READINESS, beforeSigterm, -MARGIN_MILLIS / 2))
                 .as("readiness before SIGTERM").isNotEmpty().allMatch(o -> o.status() == 200);
-        assertThat(timeline.select(Channel.READINESS, MARGIN_MILLIS / 2, delayEnds))
+        assertThat(timeline.readinessTurnedMillis()).as("readiness 503 soon after SIGTERM")
+                .isLessThan(2 * MARGIN_MILLIS);
+        assertThat(timeline.select(Channel.READINESS, timeline.readinessTurnedMillis(), delayEnds))
                 .as("readiness during the delay").isNotEmpty().allMatch(o -> o.status() == 503);
 
         assertThat(timeline.select(Channel.SLOW, beforeSigterm, end))
@@ -234,9 +248,10 @@ class DrainIT {
     private static Outcome timed(Channel channel, StatusCall call) {
         final long started = System.nanoTime();
         try {
-            return new Outcome(channel, started, call.call(), null);
+            final int status = call.call();
+            return new Outcome(channel, started, System.nanoTime(), status, null);
         } catch (Exception e) {
-            return new Outcome(channel, started, -1, e);
+            return new Outcome(channel, started, System.nanoTime(), -1, e);
         }
     }
 
