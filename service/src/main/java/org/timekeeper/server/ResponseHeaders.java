@@ -51,10 +51,6 @@ public final class ResponseHeaders implements HttpConfiguration.Customizer {
         draining = true;
     }
 
-    public boolean isDraining() {
-        return draining;
-    }
-
     /** Adds the headers that are missing; also used by the error handlers for requests Jetty rejected early. */
     public void addTo(HttpFields.Mutable responseHeaders, String callerRequestId) {
         if (!responseHeaders.contains(SERVED_BY)) {
