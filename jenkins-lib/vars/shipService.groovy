@@ -108,8 +108,7 @@ def call(Map settings = [:]) {
                 outcome.stage = "Approve ${target.name}".toString()
                 approve(target, outcome.release, config)
             }
-            outcome.stage = "Deploy ${target.name}".toString()
-            deploy(target, previous, outcome.release, stackOutputs, config)
+            deploy(target, previous, outcome, stackOutputs, config)
             outcome.deployed << target.name
             previous = target
         }
@@ -142,8 +141,10 @@ private void approve(Environment target, Release release, Map config) {
  * fleet rolled, and only then the environment's release parameter moved on, so instances
  * launched later install what the fleet proved it runs.
  */
-private void deploy(Environment target, Environment previous, Release release, List<StackOutputVariable> stackOutputs,
+private void deploy(Environment target, Environment previous, Map outcome, List<StackOutputVariable> stackOutputs,
                     Map config) {
+    Release release = outcome.release
+    outcome.stage = "Deploy ${target.name}".toString()
     lock(resource: target.lockResource(config.service), inversePrecedence: true) {
         milestone(label: "Deploy ${target.name}")
         onAgent(config) {
@@ -163,6 +164,7 @@ private void deploy(Environment target, Environment previous, Release release, L
                             awsRegion: config.awsRegion)
                 }
             }
+            outcome.stage = "Smoke ${target.name}".toString()
             stage("Smoke ${target.name}") {
                 timeout(time: config.smokeTimeoutMinutes, unit: 'MINUTES') {
                     smokeTest(url: target.publicUrl, path: config.smokePath, version: release.version)

@@ -259,6 +259,7 @@ class ShipServiceTest extends PipelineTestBase {
         assertEquals([dev: VERSION], shell.fleetVersions)
         assertEquals('Smoke dev', eventsOf('stage').last())
         assertEquals('FAILURE', buildResult())
+        assertEquals("greeter ${VERSION}: FAILURE, deployed nowhere; stopped at Smoke dev".toString(), buildDescription())
     }
 
     @Test
