@@ -3,6 +3,8 @@ package org.timekeeper.server;
 import org.eclipse.jetty.http.HttpFields;
 import org.junit.jupiter.api.Test;
 
+import java.util.UUID;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ResponseHeadersTest {
@@ -22,6 +24,9 @@ class ResponseHeadersTest {
     @Test
     void replacesAMissingOrUnsafeRequestId() {
         assertThat(ResponseHeaders.requestIdFor(null)).matches("[0-9a-f-]{36}");
+        assertThat(UUID.fromString(ResponseHeaders.requestIdFor(null)).version()).as("a random UUID").isEqualTo(4);
+        assertThat(UUID.fromString(ResponseHeaders.requestIdFor(null)).variant()).as("the IETF variant").isEqualTo(2);
+        assertThat(ResponseHeaders.requestIdFor(null)).isNotEqualTo(ResponseHeaders.requestIdFor(null));
         assertThat(ResponseHeaders.requestIdFor("a b")).matches("[0-9a-f-]{36}");
         assertThat(ResponseHeaders.requestIdFor("x".repeat(129))).matches("[0-9a-f-]{36}");
         assertThat(ResponseHeaders.requestIdFor("x".repeat(128))).isEqualTo("x".repeat(128));
