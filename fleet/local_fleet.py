@@ -88,23 +88,13 @@ def publish(version: str, rebuild: bool = False) -> Path:
         return target
     built = REPO / "service" / "target" / target.name
     rebuild = rebuild or (built.exists() and built.stat().st_mtime < newest_service_source())
-    # Another build in the same work tree can break this one or leave a jar whose baked-in
-    # version is not its name's: build again (twice at most) until it says what it is called.
-    failure = ""
-    for attempt in range(3):
-        if rebuild or attempt > 0 or not built.exists():
-            print("fleet: building release %s" % version, flush=True)
-            try:
-                run_logged(["make", "-s", "build", "VERSION=%s" % version], "build-%s" % version)
-            except FleetError as error:
-                failure = str(error)
-                time.sleep(5)
-                continue
-        if baked_version(built) == version:
-            break
-        failure = "%s says it is version %s, not %s" % (built, baked_version(built), version)
-    else:
-        raise FleetError(failure)
+    if rebuild or not built.exists():
+        print("fleet: building release %s" % version, flush=True)
+        run_logged(["make", "-s", "build", "VERSION=%s" % version], "build-%s" % version)
+    # service/target holds one jar per version; a jar whose baked-in version is not its
+    # name's would make every X-App-Version check of the deploy fail later and less clearly.
+    if baked_version(built) != version:
+        raise FleetError("%s says it is version %s, not %s" % (built, baked_version(built), version))
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     shutil.copy2(built, target)
     return target
