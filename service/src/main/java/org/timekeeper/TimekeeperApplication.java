@@ -21,8 +21,11 @@ import org.timekeeper.server.JettyWiring;
 import org.timekeeper.server.PrometheusMetrics;
 import org.timekeeper.server.ResponseHeaders;
 
+import jakarta.servlet.DispatcherType;
+
 import java.io.File;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.Optional;
 
 public class TimekeeperApplication extends Application<TimekeeperConfiguration> {
@@ -77,6 +80,8 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
         final PlainText plainText = new PlainText(environment.getObjectMapper());
 
         JettyWiring.install(environment, new ResponseHeaders(node.instanceId(), build.version()));
+        environment.servlets().addFilter("client-ip", new ClientIpFilter(configuration.trustedProxyRanges()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
 
         environment.healthChecks().register(TimeDataHealthCheck.NAME, new TimeDataHealthCheck(catalog, calculator, clock));
         environment.metrics().registerGauge(TZDATA_VERSION_GAUGE, catalog::tzdataVersion);
@@ -84,7 +89,6 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
 
         environment.jersey().register(new WebApplicationExceptionMapper());
         environment.jersey().register(new UnexpectedExceptionMapper());
-        environment.jersey().register(new ClientIpFilter(configuration.trustedProxyRanges()));
         environment.jersey().register(new InfoResource(build, node, catalog.tzdataVersion(), clock, clock.instant()));
         environment.jersey().register(new TimezoneResource(catalog, calculator, clock, plainText));
         environment.jersey().register(new IpResource(geoIpLocator(configuration, catalog, environment), calculator,
