@@ -30,8 +30,8 @@ public final class JettyWiring {
     }
 
     public static void install(Environment environment, ResponseHeaders responseHeaders) {
-        environment.getApplicationContext().setErrorHandler(new JsonServletErrorHandler(responseHeaders));
-        environment.getAdminContext().setErrorHandler(new JsonServletErrorHandler(responseHeaders));
+        environment.getApplicationContext().setErrorHandler(new JsonErrorHandler(responseHeaders));
+        environment.getAdminContext().setErrorHandler(new JsonErrorHandler(responseHeaders));
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarting(LifeCycle event) {

@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 
 /**
- * Jetty's server-level error handler, for requests rejected before any context (bad request
- * line, headers too large, ambiguous URIs): always {"error": "..."} as JSON whatever the Accept
- * header says, for every method, never HTML and never a stack trace.
+ * The error handler of the server (requests rejected before any context: bad request line,
+ * headers too large, ambiguous URIs) and of the application and admin servlet contexts
+ * (sendError from filters and servlets: 405 from the allowed-methods filter, 404 on the admin
+ * port): always {"error": "..."} as JSON whatever the Accept header says, for every method,
+ * never HTML and never a stack trace.
  */
 public class JsonErrorHandler extends ErrorHandler {
 
