@@ -3,6 +3,7 @@
 #   make test      every test of the repository (what CI runs)
 #   make up | status | deploy VERSION=x.y.z | scale NODES=n | down   the local fleet by hand
 #   make bench     throughput and latency against the Go reference server
+#   make soak      SOAK_DEPLOYS (20) rolling deploys in a row under load, a line per deploy
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
@@ -13,9 +14,14 @@ MVN      := mvn -B -q -ntp
 VERSION  ?= 1.0.0-SNAPSHOT
 # Local fleet size for `make up` / `make demo` / `make scale`.
 NODES    ?= 3
-export VERSION NODES
+# HAProxy's retries for `make up` / `make demo`: 0 (the default) behaves as an ALB, no
+# retry and no redispatch; 3 is the opt-in of a team that fronts the fleet with a retrying proxy.
+LB_RETRIES ?= 0
+# Rolling deploys in a row for `make soak`.
+SOAK_DEPLOYS ?= 20
+export VERSION NODES LB_RETRIES SOAK_DEPLOYS
 
-.PHONY: help setup build test test-java test-python demo up status deploy scale down bench
+.PHONY: help setup build test test-java test-python demo soak up status deploy scale down bench
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -40,6 +46,9 @@ test-python:
 
 demo: setup
 	fleet/demo
+
+soak: setup
+	$(VENV)/bin/python fleet/soak.py
 
 up: setup
 	fleet/up

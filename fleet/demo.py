@@ -54,8 +54,8 @@ def phase_row(name: str, report: HeyReport, seconds: float) -> str:
 def render(result: dict) -> str:
     lines = [
         "timekeeper local fleet demo, %s" % result["at"],
-        "fleet: %d nodes behind HAProxy 127.0.0.1:8000; rolling deploy %s -> %s (ansible/rolling_deploy.yml, serial 1)"
-        % (result["nodes"], result["from"], result["to"]),
+        "fleet: %d nodes behind HAProxy 127.0.0.1:8000 (%s); rolling deploy %s -> %s (ansible/rolling_deploy.yml, serial 1)"
+        % (result["nodes"], result["load_balancer"], result["from"], result["to"]),
         "load: hey, %d workers x %d req/s = %d req/s offered, GET %s; plus a 10 req/s sampler recording who answered"
         % (WORKERS, PER_WORKER_QPS, WORKERS * PER_WORKER_QPS, result["path"]),
         "",
@@ -117,7 +117,7 @@ def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
     sampler = VersionSampler(path)
     try:
         print("demo: fleet up, %d nodes at %s" % (nodes, from_version), flush=True)
-        local_fleet.up(nodes, from_version, stream=False)
+        local_fleet.up(nodes, from_version, stream=False, retries=int(os.environ.get("LB_RETRIES") or 0))
         print("demo: steady load, %d s baseline" % BASELINE_SECONDS, flush=True)
         sampler.start()
         before = HeyPhase(WORKERS, PER_WORKER_QPS, path, seconds=BASELINE_SECONDS).start()
@@ -131,6 +131,8 @@ def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
         result = {
             "at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
             "nodes": nodes, "from": from_version, "to": to_version, "path": path,
+            "load_balancer": ("retries %d, redispatch: opted in" % local_fleet.lb_retries() if local_fleet.lb_retries()
+                              else "as an ALB: no retry, no redispatch"),
             "before": before_report, "before_seconds": before.ended - before.started,
             "during": during_report, "during_seconds": during.ended - during.started,
             "sampler": sampler, "node_phases": node_phases(timings), "deploy_ok": deploy.returncode == 0,

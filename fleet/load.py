@@ -160,9 +160,11 @@ class HeyPhase:
 class SteadyLoad:
     """hey plus the version sampler, as a context manager; .failures() after exit."""
 
+    SAMPLER_PER_SECOND = 10
+
     def __init__(self, workers: int = 4, per_worker_qps: int = 25, path: str = DEFAULT_PATH):
         self.hey = HeyPhase(workers, per_worker_qps, path)
-        self.sampler = VersionSampler(path)
+        self.sampler = VersionSampler(path, self.SAMPLER_PER_SECOND)
 
     def __enter__(self) -> "SteadyLoad":
         self.hey.start()

@@ -28,6 +28,8 @@ ARTIFACTS_DIR = FLEET_DIR / "artifacts"
 LOG_DIR = FLEET_DIR / "logs"
 SCALE_OUT_INVENTORY = FLEET_DIR / "inventory" / "scale_out.yml"
 RELEASE_FILE = FLEET_DIR / "release"
+# HAProxy's retries (LB_RETRIES at make up): absent or 0 is ALB-faithful, no retry at all.
+LB_RETRIES_FILE = FLEET_DIR / "lb-retries"
 SUPERVISORD_CONF = FLEET_DIR / "supervisord.conf"
 SUPERVISORD_PIDFILE = FLEET_DIR / "supervisord.pid"
 HAPROXY_SOCKET = FLEET_DIR / "haproxy.sock"
@@ -321,7 +323,29 @@ def wait_until(condition, timeout: float, interval: float = 0.5, what: str = "co
 
 # --- the commands -----------------------------------------------------------------------
 
-def up(nodes: int = BASE_NODES, version: str = "1.0.0-SNAPSHOT", stream: bool = True) -> None:
+def lb_retries() -> int:
+    """How many times HAProxy retries a failed request elsewhere: 0 (as an ALB) unless opted in."""
+    return int(LB_RETRIES_FILE.read_text().strip() or 0) if LB_RETRIES_FILE.exists() else 0
+
+
+def load_balancer(stream: bool = False) -> None:
+    """Writes supervisord's and HAProxy's configuration and starts both (fleet/load_balancer.yml)."""
+    ansible_playbook("fleet/load_balancer.yml", "-e", "local_fleet_lb_retries=%d" % lb_retries(),
+                     log_name="ansible-load-balancer", stream=stream)
+
+
+def set_lb_retries(retries: int, timeout: float = 120) -> None:
+    """Rewrites HAProxy's configuration with this many retries and restarts it, then waits
+    until every node is UP again. A restart forgets runtime state: never during a deploy."""
+    LB_RETRIES_FILE.write_text("%d\n" % retries)
+    load_balancer()
+    supervisorctl("restart", "haproxy")
+    wait_until(lambda: lb_states() and all(state == "UP" for state in lb_states().values())
+               and set(lb_states()) == set(node_names()), timeout, what="every node UP in the restarted HAProxy")
+
+
+def up(nodes: int = BASE_NODES, version: str = "1.0.0-SNAPSHOT", stream: bool = True,
+       retries: int = 0) -> None:
     if nodes < BASE_NODES:
         raise FleetError("the local fleet has at least the %d nodes of inventory/local" % BASE_NODES)
     if supervisord_pid() is not None:
@@ -331,8 +355,10 @@ def up(nodes: int = BASE_NODES, version: str = "1.0.0-SNAPSHOT", stream: bool = 
     publish(version)
     FLEET_DIR.mkdir(exist_ok=True)
     write_scale_out_inventory(nodes)
-    print("fleet: starting supervisord and HAProxy", flush=True)
-    ansible_playbook("fleet/load_balancer.yml", log_name="ansible-load-balancer", stream=stream)
+    LB_RETRIES_FILE.write_text("%d\n" % retries)
+    print("fleet: starting supervisord and HAProxy (%s)" % (
+        "retries %d, redispatch" % retries if retries else "as an ALB: no retry, no redispatch"), flush=True)
+    load_balancer(stream=stream)
     print("fleet: bootstrapping %d nodes at %s (ansible/bootstrap.yml)" % (nodes, version), flush=True)
     ansible_playbook("ansible/bootstrap.yml", "-e", "release_version=%s" % version,
                      log_name="ansible-bootstrap", stream=stream)
@@ -354,7 +380,7 @@ def scale(nodes: int, stream: bool = True) -> list[str]:
     ansible_playbook("ansible/bootstrap.yml", "-e", "release_version=%s" % version, "--limit", ",".join(added),
                      log_name="ansible-scale-out", stream=stream)
     # HAProxy's configuration lists the new nodes too, for its next start.
-    ansible_playbook("fleet/load_balancer.yml", log_name="ansible-load-balancer", stream=stream)
+    load_balancer(stream=stream)
     return added
 
 
@@ -392,7 +418,7 @@ def down(timeout: float = 120) -> None:
     # Nodes, supervisor entries and the scale-out inventory go; published releases and logs stay.
     for path in (FLEET_DIR / "nodes", FLEET_DIR / "supervisor.d", FLEET_DIR / "inventory"):
         shutil.rmtree(path, ignore_errors=True)
-    for path in (SUPERVISORD_PIDFILE, HAPROXY_SOCKET, FLEET_DIR / "supervisor.sock", RELEASE_FILE):
+    for path in (SUPERVISORD_PIDFILE, HAPROXY_SOCKET, FLEET_DIR / "supervisor.sock", RELEASE_FILE, LB_RETRIES_FILE):
         path.unlink(missing_ok=True)
 
 
@@ -400,7 +426,8 @@ def print_status() -> int:
     if supervisord_pid() is None:
         print("the local fleet is down (make up)")
         return 0
-    print("HAProxy on %s:%d, release %s" % (*LB_ADDRESS, fleet_release() or "?"))
+    print("HAProxy on %s:%d (%s), release %s" % (
+        *LB_ADDRESS, "retries %d" % lb_retries() if lb_retries() else "as an ALB: no retries", fleet_release() or "?"))
     print("%-6s %-10s %-16s %-6s %-12s %s" % ("node", "address", "version", "ready", "lb", "pid"))
     for state in fleet_state():
         print("%-6s %-10s %-16s %-6s %-12s %s" % (state["node"], state["address"], state["version"] or "-",
@@ -419,7 +446,7 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     try:
         if options.command == "up":
-            up(options.nodes, os.environ.get("VERSION", "1.0.0-SNAPSHOT"))
+            up(options.nodes, os.environ.get("VERSION", "1.0.0-SNAPSHOT"), retries=int(os.environ.get("LB_RETRIES") or 0))
             return print_status()
         if options.command == "status":
             return print_status()

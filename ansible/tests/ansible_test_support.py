@@ -22,6 +22,8 @@ TO_VERSION = "1.0.1"
 # Steady load for the tests: 4 workers x 25 req/s through HAProxy, light enough that
 # three JVMs and the deploy keep their two cores.
 LOAD_WORKERS, LOAD_PER_WORKER_QPS = 4, 25
+# the version sampler beside hey (fleet/load.py)
+SAMPLER_PER_SECOND = SteadyLoad.SAMPLER_PER_SECOND
 PLAYBOOK_TIMEOUT_SECONDS = 600
 
 

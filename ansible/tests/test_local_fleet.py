@@ -1,21 +1,34 @@
-"""The local fleet under steady load through HAProxy: a rolling deploy, a broken release, a
-killed node and a scale-out, each with zero failed requests. The tests share one fleet
-(conftest.fleet) and run in this order; each states the fleet it leaves behind."""
+"""The local fleet under steady load through HAProxy configured as an ALB behaves (no retries,
+no redispatch): a rolling deploy, a broken release and a scale-out, each with zero failed
+requests; a killed node, with the failures bounded by the health-check window (and zero with
+the retrying opt-in). The tests share one fleet (conftest.fleet) and run in this order; each
+states the fleet it leaves behind."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import signal
 import time
 
-from ansible_test_support import FROM_VERSION, TO_VERSION, steady_load
+from ansible_test_support import (FROM_VERSION, LOAD_PER_WORKER_QPS, LOAD_WORKERS, SAMPLER_PER_SECOND, TO_VERSION,
+                                  steady_load)
 
 BROKEN_VERSION = "9.9.9-never-ready"
 
 
 def recap_changes(ansible_output: str) -> dict[str, int]:
     return {host: int(changed) for host, changed in re.findall(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)", ansible_output, re.M)}
+
+
+def test_load_balancer_is_configured_as_an_alb_behaves(fleet):
+    """No retry, no redispatch: what reaches HAProxy's client is what would reach an ALB's."""
+    config = (fleet.FLEET_DIR / "haproxy.cfg").read_text()
+    directives = [line.split("#")[0].strip() for line in config.splitlines()]
+    assert "retries 0" in directives
+    assert "no option redispatch" in directives
+    assert not [d for d in directives if d.startswith(("retry-on", "option redispatch"))]
 
 
 def test_rolling_deploy_under_load_fails_no_request_and_reruns_unchanged(fleet):
@@ -54,19 +67,60 @@ def test_broken_release_stops_at_first_node_rolls_it_back_and_fails_no_request(f
             before[untouched]["pid"], before[untouched]["started_at"], "UP")
 
 
-def test_killed_node_fails_no_request_and_comes_back_by_itself(fleet):
-    killed_pid = fleet.node_pid("node2")
+def kill_node_under_load(fleet, node: str):
+    """SIGKILL one node under steady load and wait until it is back in service by itself
+    (supervisord restarts it, HAProxy's checks bring it back); returns the load."""
+    killed_pid = fleet.node_pid(node)
     assert killed_pid is not None
     with steady_load() as load:
         time.sleep(2)
         os.kill(killed_pid, signal.SIGKILL)
         killed_at = time.time()
-        fleet.wait_until(lambda: fleet.node_pid("node2") not in (None, killed_pid), 60,
-                         what="supervisord to restart node2")
-        fleet.wait_until(lambda: fleet.node_state("node2")["ready"] and fleet.lb_states().get("node2") == "UP",
-                         120, what="node2 to be ready and UP in HAProxy again")
-        fleet.wait_until(lambda: any(s.node == "node2" and s.at > killed_at for s in load.sampler.samples), 60,
-                         what="node2 to answer requests through HAProxy again")
+        fleet.wait_until(lambda: fleet.node_pid(node) not in (None, killed_pid), 60,
+                         what="supervisord to restart %s" % node)
+        fleet.wait_until(lambda: fleet.node_state(node)["ready"] and fleet.lb_states().get(node) == "UP",
+                         120, what="%s to be ready and UP in HAProxy again" % node)
+        fleet.wait_until(lambda: any(s.node == node and s.at > killed_at for s in load.sampler.samples), 60,
+                         what="%s to answer requests through HAProxy again" % node)
+    return load
+
+
+def killed_node_failure_bound(fleet) -> int:
+    """The most requests an ALB-like load balancer (no retries) may fail when one node of the
+    fleet is SIGKILLed: the requests in flight at the kill (at most one per load worker and
+    the sampler) plus the killed node's round-robin share of everything sent until the
+    health checks mark it down. HAProxy's check settings are read from its configuration:
+    the first failing check starts within one `inter`, `fall` failures mark the node down,
+    and a check may take up to `timeout check`."""
+    config = (fleet.FLEET_DIR / "haproxy.cfg").read_text()
+    inter = int(re.search(r"^\s*default-server .*\binter (\d+)s\b", config, re.M).group(1))
+    fall = int(re.search(r"^\s*default-server .*\bfall (\d+)\b", config, re.M).group(1))
+    timeout_check = int(re.search(r"^\s*timeout check (\d+)s\b", config, re.M).group(1))
+    detection_seconds = inter * (fall + 1) + timeout_check
+    offered_per_second = LOAD_WORKERS * LOAD_PER_WORKER_QPS + SAMPLER_PER_SECOND
+    in_flight = LOAD_WORKERS + 1
+    return in_flight + math.ceil(offered_per_second / len(fleet.node_names()) * detection_seconds)
+
+
+def test_killed_node_fails_at_most_the_health_check_window_without_retries(fleet):
+    """As on an ALB, which never retries: the requests in flight at a SIGKILL and those sent
+    to the node before health checks mark it down fail; the bound says how many at most.
+    None failing would mean the load balancer retried, hiding what users would see."""
+    assert fleet.lb_retries() == 0
+    bound = killed_node_failure_bound(fleet)
+    load = kill_node_under_load(fleet, "node2")
+    failed = load.failed_count()
+    assert 0 < failed <= bound, "failed %d, bound %d: %s" % (failed, bound, load.failures())
+
+
+def test_killed_node_fails_no_request_with_retries_opted_in(fleet):
+    """The opt-in for teams that front the fleet with a retrying proxy (HAProxy, Envoy):
+    a request that met the killed node is tried again on another one, so none fails."""
+    fleet.set_lb_retries(3)
+    try:
+        load = kill_node_under_load(fleet, "node3")
+    finally:
+        fleet.set_lb_retries(0)
     assert load.failed_count() == 0, load.failures()
 
 
