@@ -190,10 +190,15 @@ def ansible_environment(**extra: str) -> dict:
                 **extra)
 
 
+def ansible_playbook_argv(playbook: str, *args: str) -> list[str]:
+    """The command line of a playbook run against the local fleet's inventory."""
+    return [str(VENV_BIN / "ansible-playbook"), str(REPO / playbook), *inventory_args(), *args]
+
+
 def ansible_playbook(playbook: str, *args: str, log_name: str, stream: bool = False,
                      check: bool = True, timeout: float = 1200) -> subprocess.CompletedProcess:
-    argv = [str(VENV_BIN / "ansible-playbook"), str(REPO / playbook), *inventory_args(), *args]
-    return run_logged(argv, log_name, stream=stream, check=check, env=ansible_environment(), timeout=timeout)
+    return run_logged(ansible_playbook_argv(playbook, *args), log_name, stream=stream, check=check,
+                      env=ansible_environment(), timeout=timeout)
 
 
 def supervisorctl(*args: str, check: bool = True) -> str:
@@ -384,17 +389,25 @@ def scale(nodes: int, stream: bool = True) -> list[str]:
     return added
 
 
+ROLLING_DEPLOY = "ansible/rolling_deploy.yml"
+
+
+def deploy_args(version: str, timings_file: Path | None = None, extra_args: tuple[str, ...] = ()) -> list[str]:
+    """ansible/rolling_deploy.yml's variables for a deploy of this release."""
+    args = ["-e", "release_version=%s" % version, *extra_args]
+    if timings_file is not None:
+        args += ["-e", "rolling_deploy_timings_file=%s" % timings_file]
+    return args
+
+
 def deploy(version: str, stream: bool = True, timings_file: Path | None = None,
            rebuild: bool = False, check: bool = True, extra_args: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     if supervisord_pid() is None:
         raise FleetError("the local fleet is not up (make up)")
     if not artifact_path(version).exists() or rebuild:
         publish(version, rebuild=rebuild)
-    args = ["-e", "release_version=%s" % version, *extra_args]
-    if timings_file is not None:
-        args += ["-e", "rolling_deploy_timings_file=%s" % timings_file]
-    result = ansible_playbook("ansible/rolling_deploy.yml", *args, log_name="ansible-rolling-deploy",
-                              stream=stream, check=check)
+    result = ansible_playbook(ROLLING_DEPLOY, *deploy_args(version, timings_file, extra_args),
+                              log_name="ansible-rolling-deploy", stream=stream, check=check)
     if result.returncode == 0:
         RELEASE_FILE.write_text(version + "\n")
     return result

@@ -10,10 +10,11 @@ import math
 import os
 import re
 import signal
+import subprocess
 import time
 
-from ansible_test_support import (FROM_VERSION, LOAD_PER_WORKER_QPS, LOAD_WORKERS, SAMPLER_PER_SECOND, TO_VERSION,
-                                  steady_load)
+from ansible_test_support import (FROM_VERSION, LOAD_PER_WORKER_QPS, LOAD_WORKERS, PLAYBOOK_TIMEOUT_SECONDS,
+                                  SAMPLER_PER_SECOND, TO_VERSION, steady_load)
 
 BROKEN_VERSION = "9.9.9-never-ready"
 
@@ -110,6 +111,8 @@ def test_killed_node_fails_at_most_the_health_check_window_without_retries(fleet
     bound = killed_node_failure_bound(fleet)
     load = kill_node_under_load(fleet, "node2")
     failed = load.failed_count()
+    print("SIGKILL of node2 without retries: %d of %d requests failed (bound %d)" % (
+        failed, load.hey.report.requests + len(load.sampler.samples), bound))
     assert 0 < failed <= bound, "failed %d, bound %d: %s" % (failed, bound, load.failures())
 
 
@@ -136,3 +139,40 @@ def test_scale_out_joins_a_node_without_a_failed_request(fleet):
     assert (node4["version"], node4["ready"], fleet.lb_states().get("node4")) == (release, True, "UP")
     # HAProxy's configuration lists it too, for its next start
     assert "server node4 127.0.1.4:8080 check" in (fleet.FLEET_DIR / "haproxy.cfg").read_text()
+
+
+def test_deploy_killed_during_a_nodes_stop_is_repaired_by_running_it_again(fleet):
+    """ansible-playbook killed (a Jenkins abort, a lost controller) while a node stops leaves
+    that node out of the load balancer and stopped; running the same deploy again finishes it:
+    every node on the release and in service, no request failed all along."""
+    release = fleet.fleet_release()
+    target = FROM_VERSION if release == TO_VERSION else TO_VERSION
+    # serial 1: the second node's stop task is node2's
+    stop_task = "TASK [dropwizard_service : Bring the supervisord program to stopped]"
+    with steady_load() as load:
+        deploy = subprocess.Popen(fleet.ansible_playbook_argv(fleet.ROLLING_DEPLOY, *fleet.deploy_args(target)),
+                                  cwd=fleet.REPO, env=fleet.ansible_environment(), stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        try:
+            with open(fleet.LOG_DIR / "ansible-rolling-deploy-killed.log", "w") as log:
+                stop_tasks_seen = 0
+                for line in deploy.stdout:
+                    log.write(line)
+                    stop_tasks_seen += line.startswith(stop_task)
+                    if stop_tasks_seen == 2:
+                        break
+            assert stop_tasks_seen == 2, "the deploy ended before it stopped node2"
+            # SIGTERM has reached node2 once its readiness turns 503: it is stopping
+            fleet.wait_until(lambda: not fleet.node_state("node2")["ready"], 60, interval=0.1,
+                             what="node2 to stop being ready")
+        finally:
+            os.killpg(deploy.pid, signal.SIGKILL)
+            deploy.wait(timeout=30)
+        # what the killed deploy left: node2 out of the load balancer and not serving
+        fleet.wait_until(lambda: fleet.node_pid("node2") is None, 60, what="node2's stop to finish")
+        assert fleet.lb_states()["node2"] != "UP" and not fleet.node_state("node2")["ready"]
+        rerun = fleet.deploy(target, stream=False, check=False)
+    assert rerun.returncode == 0, rerun.stdout[-4000:]
+    assert load.failed_count() == 0, load.failures()
+    assert [(s["node"], s["version"], s["ready"], s["lb"]) for s in fleet.fleet_state()] == [
+        (node, target, True, "UP") for node in fleet.node_names()]
