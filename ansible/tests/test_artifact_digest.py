@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 
 import yaml
 
 from ansible_test_support import REPO, run_playbook
+
+import local_fleet  # noqa: E402  (fleet/ is on sys.path through ansible_test_support)
 
 PLAYBOOK = REPO / "ansible" / "tests" / "playbooks" / "stage_release.yml"
 VERSION = "1.4.2"
@@ -140,3 +143,14 @@ def test_bootstrap_checks_the_jar_against_the_release_digest():
     play = yaml.safe_load((REPO / "ansible" / "bootstrap.yml").read_text())[0]
     role = next(r for r in play["roles"] if r["role"] == "dropwizard_service")
     assert role["vars"]["dropwizard_service_artifact_sha256"] == "{{ release_sha256 | default('') }}"
+
+
+def test_the_local_fleet_hands_the_playbooks_the_digest_of_the_published_jar(tmp_path, monkeypatch):
+    """make up / deploy / scale pass release_sha256 as the release record does on AWS, so the
+    local fleet runs the same check; the digest is sha256sum's of .fleet/artifacts' jar."""
+    monkeypatch.setattr(local_fleet, "ARTIFACTS_DIR", tmp_path)
+    local_fleet.artifact_path(VERSION).write_bytes(b"PK\x03\x04 the release as published")
+    sha256sum = subprocess.run(["sha256sum", str(local_fleet.artifact_path(VERSION))], capture_output=True, text=True,
+                               check=True).stdout.split()[0]
+
+    assert local_fleet.release_args(VERSION) == ["-e", "release_version=%s" % VERSION, "-e", "release_sha256=%s" % sha256sum]
