@@ -9,14 +9,16 @@ import hashlib
 import re
 import subprocess
 
+import boto3
 import yaml
 
-from ansible_test_support import REPO, run_playbook
+from ansible_test_support import REPO, ansible_env, free_port, run_playbook
 
 import local_fleet  # noqa: E402  (fleet/ is on sys.path through ansible_test_support)
 
 PLAYBOOK = REPO / "ansible" / "tests" / "playbooks" / "stage_release.yml"
 VERSION = "1.4.2"
+REGION = "eu-west-1"
 
 
 def stage(root, jar, digest, *extra):
@@ -137,6 +139,48 @@ def test_rolling_deploy_checks_the_jar_before_the_node_leaves_the_load_balancer(
         (REPO / "ansible" / "roles" / "dropwizard_service" / "tasks" / "stage.yml").read_text())]
     assert stage_tasks.index("Refuse the jar that does not match its digest") < \
         stage_tasks.index("Make the release's AppCDS archive with a training run")
+
+
+def test_a_tampered_jar_stops_the_rolling_deploy_before_any_node_leaves_the_target_group(moto_endpoint, tmp_path):
+    """rolling_deploy.yml itself, with the alb driver against moto: the release's jar was
+    swapped after the build, so its sha256 is not the one the pipeline passes. The first
+    node refuses it while still registered; no node is deregistered or touched."""
+    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    elbv2 = session.client("elbv2", endpoint_url=moto_endpoint)
+    vpc = session.client("ec2", endpoint_url=moto_endpoint).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    arn = elbv2.create_target_group(Name="timekeeper-digest", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip",
+                                    HealthCheckPath="/health-check?type=ready")["TargetGroups"][0]["TargetGroupArn"]
+    # addresses no service listens on (the fleet's are 127.0.1.x): every node reads as stopped
+    nodes = {"node%d" % n: "127.0.3.%d" % n for n in (1, 2, 3)}
+    elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": 8080} for ip in nodes.values()])
+    built = b"PK\x03\x04 the release as built"
+    jar, _ = a_jar(tmp_path, b"PK\x03\x04 a jar someone swapped in the bucket")
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"timekeeper": {"hosts": {
+        name: {"ansible_host": ip, "ansible_connection": "local", "dropwizard_service_probe_host": ip,
+               "dropwizard_service_root": str(tmp_path / name)} for name, ip in nodes.items()}, "vars": {
+        "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+        "dropwizard_service_name": "timekeeper", "dropwizard_service_manage_user": False,
+        "dropwizard_service_cds_enabled": False, "dropwizard_service_artifact_source": "file",
+        "dropwizard_service_artifact_file": str(jar), "dropwizard_service_app_port": free_port(),
+        "lb_membership_driver": "alb", "lb_membership_alb_target_group_arn": arn,
+        "lb_membership_alb_endpoint_url": moto_endpoint, "lb_membership_alb_region": REGION,
+        "lb_membership_alb_poll_seconds": 1}}}))
+
+    result = run_playbook(REPO / "ansible" / "rolling_deploy.yml", "-i", str(inventory),
+                          "-e", "release_version=%s" % VERSION, "-e", "release_sha256=%s" % hashlib.sha256(built).hexdigest(),
+                          env=ansible_env(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_REGION=REGION))
+
+    assert result.returncode != 0
+    message = re.sub(r"\s+", " ", result.stdout)
+    assert "does not match the release's digest: expected sha256 %s, got %s" % (
+        hashlib.sha256(built).hexdigest(), hashlib.sha256(jar.read_bytes()).hexdigest()) in message, result.stdout[-4000:]
+    assert "The node was not touched" in message
+    assert "lb_membership : Deregister" not in result.stdout
+    health = elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]
+    assert {d["Target"]["Id"]: d["TargetHealth"]["State"] for d in health} == {ip: "healthy" for ip in nodes.values()}
+    assert not any((tmp_path / name / "releases" / VERSION).exists() for name in nodes)
+    assert not any((tmp_path / name / "current").exists() for name in nodes)
 
 
 def test_bootstrap_checks_the_jar_against_the_release_digest():
