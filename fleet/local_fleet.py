@@ -9,6 +9,7 @@ HAProxy for the ALB. State lives under .fleet/ (git-ignored). Used by the fleet/
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import json
 import os
@@ -126,6 +127,13 @@ def publish_broken(version: str, from_version: str) -> Path:
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     target.write_bytes(good.read_bytes()[: 64 * 1024])
     return target
+
+
+def release_args(version: str) -> list[str]:
+    """The release the playbooks install: its version and the sha256 of its published jar,
+    which every node checks its copy against, as the release record carries it on AWS."""
+    digest = hashlib.sha256(artifact_path(version).read_bytes()).hexdigest()
+    return ["-e", "release_version=%s" % version, "-e", "release_sha256=%s" % digest]
 
 
 def fleet_release() -> str:
@@ -365,7 +373,7 @@ def up(nodes: int = BASE_NODES, version: str = "1.0.0-SNAPSHOT", stream: bool = 
         "retries %d, redispatch" % retries if retries else "as an ALB: no retry, no redispatch"), flush=True)
     load_balancer(stream=stream)
     print("fleet: bootstrapping %d nodes at %s (ansible/bootstrap.yml)" % (nodes, version), flush=True)
-    ansible_playbook("ansible/bootstrap.yml", "-e", "release_version=%s" % version,
+    ansible_playbook("ansible/bootstrap.yml", *release_args(version),
                      log_name="ansible-bootstrap", stream=stream)
     RELEASE_FILE.write_text(version + "\n")
 
@@ -382,7 +390,7 @@ def scale(nodes: int, stream: bool = True) -> list[str]:
     write_scale_out_inventory(nodes)
     added = [name for name in node_names() if name not in current]
     print("fleet: bootstrapping %s at %s" % (", ".join(added), version), flush=True)
-    ansible_playbook("ansible/bootstrap.yml", "-e", "release_version=%s" % version, "--limit", ",".join(added),
+    ansible_playbook("ansible/bootstrap.yml", *release_args(version), "--limit", ",".join(added),
                      log_name="ansible-scale-out", stream=stream)
     # HAProxy's configuration lists the new nodes too, for its next start.
     load_balancer(stream=stream)
@@ -394,7 +402,7 @@ ROLLING_DEPLOY = "ansible/rolling_deploy.yml"
 
 def deploy_args(version: str, timings_file: Path | None = None, extra_args: tuple[str, ...] = ()) -> list[str]:
     """ansible/rolling_deploy.yml's variables for a deploy of this release."""
-    args = ["-e", "release_version=%s" % version, *extra_args]
+    args = [*release_args(version), *extra_args]
     if timings_file is not None:
         args += ["-e", "rolling_deploy_timings_file=%s" % timings_file]
     return args

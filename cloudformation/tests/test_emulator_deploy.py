@@ -112,8 +112,10 @@ def test_the_target_group_checks_readiness_on_the_app_port(deployments, aws, env
 def test_the_release_store_exists_with_its_seed_release(deployments, aws, environment):
     outputs = deployments(environment).outputs("artifacts")
     assert outputs["ReleaseParameterName"] == f"/timekeeper/{environment}/release"
-    release = aws("ssm").get_parameter(Name=outputs["ReleaseParameterName"])["Parameter"]["Value"]
-    assert release == deployments(environment).parameters["artifacts"]["InitialRelease"]
+    record = json.loads(aws("ssm").get_parameter(Name=outputs["ReleaseParameterName"])["Parameter"]["Value"])
+    # the seed names a version but no digests: no instance boots from it (test_user_data.py)
+    assert record == {"version": deployments(environment).parameters["artifacts"]["InitialRelease"],
+                      "sha256": "", "bundle_sha256": ""}
     # moto applies a bucket's encryption from CloudFormation, not its versioning or
     # public access block (test_templates.py checks those in the template).
     encryption = aws("s3").get_bucket_encryption(Bucket=outputs["ArtifactBucketName"])

@@ -1,6 +1,8 @@
 """The templates on their own: cfn-lint, checkov, parameter files, and the settings that
 must agree with the service (drain timing, timeouts)."""
+import fnmatch
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +11,7 @@ import pytest
 import yaml
 
 from cfn_templates import (
-    ALL_ENVIRONMENTS,
+    ALL_ENVIRONMENTS, CI_ENVIRONMENT,
     CLOUDFORMATION_DIR, ENVIRONMENTS, PARAMETERS_DIR, REPO_ROOT, TEMPLATE_NAMES, load_balancer_attributes,
     load_parameters, load_template, service_default_seconds, stack_name, stacks_of, target_group_attributes,
     template_path, the_resource,
@@ -88,9 +90,13 @@ def test_parameter_files_fit_their_templates(environment):
             if "AllowedValues" in declared[key]:
                 assert value in [str(v) for v in declared[key]["AllowedValues"]], (stack, key)
             if key.startswith("Parent") and key.endswith("Stack"):
-                layer = {"ParentNetworkStack": "network", "ParentLoadBalancerStack": "load-balancer",
-                         "ParentArtifactsStack": "artifacts"}[key]
-                assert value == stack_name(environment, layer), (stack, key)
+                parent_environment, layer = {
+                    "ParentNetworkStack": (environment, "network"),
+                    "ParentLoadBalancerStack": (environment, "load-balancer"),
+                    "ParentArtifactsStack": (environment, "artifacts"),
+                    # one Jenkins per account publishes every environment's releases
+                    "ParentJenkinsStack": (CI_ENVIRONMENT, "jenkins")}[key]
+                assert value == stack_name(parent_environment, layer), (stack, key)
             if key == "Environment":
                 assert value == environment
 
@@ -163,6 +169,47 @@ def test_buckets_are_private_and_encrypted():
             assert all(properties["PublicAccessBlockConfiguration"].values()), (name, logical_id)
             assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"], (name, logical_id)
             assert properties["VersioningConfiguration"] == {"Status": "Enabled"}, (name, logical_id)
+
+
+def test_only_the_jenkins_role_may_write_or_delete_artifacts():
+    """Read from the templates: moto cannot create bucket policies, and what AWS decides for
+    a request under this policy (an explicit Deny beats any Allow) is not emulated here."""
+    artifacts = load_template("artifacts")
+    statements = artifacts["Resources"]["ArtifactBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    [deny] = [s for s in statements if s.get("Sid") == "DenyWritesExceptByThePublisher"]
+    assert (deny["Effect"], deny["Principal"]) == ("Deny", "*")
+    assert set(deny["Action"]) >= {"s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"}
+    assert deny["Resource"] == {"Fn::Sub": "${ArtifactBucket.Arn}/*"}
+    # the exception is exactly one principal, the role the Jenkins stack exports
+    assert deny["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": {
+        "Fn::ImportValue": {"Fn::Sub": "${ParentJenkinsStack}-RoleArn"}}}}
+    jenkins = load_template("jenkins")
+    assert jenkins["Outputs"]["RoleArn"]["Value"] == {"Fn::GetAtt": ["Role", "Arn"]}
+    profile = the_resource(jenkins, "AWS::IAM::InstanceProfile")
+    assert profile["Properties"]["Roles"] == [{"Ref": "Role"}], "the Jenkins host runs as the exported role"
+    # and that role is allowed to write there, or the pipeline could not publish at all
+    allowed = [s for policy in jenkins["Resources"]["Role"]["Properties"]["Policies"]
+               for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    values = {"ServiceName": "timekeeper", "Environment": "prod", "AWS::AccountId": "123456789012",
+              "AWS::Region": "eu-west-1", "AWS::Partition": "aws"}
+
+    def render(text):
+        return re.sub(r"\$\{([^}]+)\}", lambda match: values[match.group(1)], text)
+    bucket = render(artifacts["Resources"]["ArtifactBucket"]["Properties"]["BucketName"]["Fn::Sub"])
+    jar = f"arn:aws:s3:::{bucket}/timekeeper/1.4.2/timekeeper-1.4.2.jar"
+    assert any(fnmatch.fnmatchcase(jar, render(s["Resource"]["Fn::Sub"]))
+               for s in allowed if "s3:PutObject" in s["Action"])
+    # no other statement of the policy allows anything
+    assert all(s["Effect"] == "Deny" for s in statements)
+
+
+def test_the_release_record_is_a_json_object_from_its_seed_on():
+    parameter = load_template("artifacts")["Resources"]["ReleaseParameter"]["Properties"]
+    seed = json.loads(parameter["Value"]["Fn::Sub"].replace("${InitialRelease}", "0.0.0"))
+    assert seed == {"version": "0.0.0", "sha256": "", "bundle_sha256": ""}
+    pattern = re.compile(parameter["AllowedPattern"])
+    assert pattern.match(json.dumps({"version": "1.4.2", "sha256": "a" * 64, "bundle_sha256": "b" * 64}))
+    assert not pattern.match("1.4.2"), "a bare version (the record's old form) is refused"
 
 
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)

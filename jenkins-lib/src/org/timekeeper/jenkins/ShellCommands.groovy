@@ -34,26 +34,19 @@ class ShellCommands implements Serializable {
     }
 
     /**
-     * Writes {@code <jar>.sha256} in {@code sha256sum -c} format, naming the file as it is
-     * published ({@code <service>-<version>.jar}), whatever the build called it.
+     * Writes {@code <file>.sha256} in {@code sha256sum -c} format, naming the file as it is
+     * published (e.g. {@code <service>-<version>.jar}), whatever the build called it.
      */
     @NonCPS
-    static String checksum(Release release) {
-        return ("sha256sum < ${quote(release.jar)} | sed 's/ .*\$/  ${release.artifactName}/' " +
-                "> ${quote(release.checksumFile)}").toString()
+    static String checksum(String file, String publishedName, String checksumFile) {
+        return ("sha256sum < ${quote(file)} | sed 's/ .*\$/  ${publishedName}/' " +
+                "> ${quote(checksumFile)}").toString()
     }
 
     /** Uploads a file, or copies an object between buckets: either side may be s3:// or local. */
     @NonCPS
     static String s3Copy(String from, String to, String awsRegion) {
         return "aws s3 cp ${quote(from)} ${quote(to)}${region(awsRegion)}".toString()
-    }
-
-    /** Records the release an environment runs; scale-out instances install what it says. */
-    @NonCPS
-    static String recordRelease(String parameterName, String version, String awsRegion) {
-        return ("aws ssm put-parameter --name ${quote(parameterName)} --value ${quote(version)} " +
-                "--type String --overwrite${region(awsRegion)}").toString()
     }
 
     /**

@@ -34,6 +34,34 @@ class ReleaseTest {
     }
 
     @Test
+    void theBundlesChecksumIsPublishedBesideIt() {
+        assertEquals('service/target/timekeeper-ansible-1.0.0-57-3f2a9c1.tar.gz.sha256', release.bundleChecksumFile)
+        assertEquals('s3://bucket-a/timekeeper/ansible/1.0.0-57-3f2a9c1.tar.gz.sha256', release.bundleChecksumUri('bucket-a'))
+        assertEquals('1.0.0-57-3f2a9c1.tar.gz', release.bundleName)
+    }
+
+    @Test
+    void aPublishedReleaseCarriesItsDigestsAndIsOtherwiseTheSame() {
+        assertEquals('', release.sha256)
+        assertEquals('', release.bundleSha256)
+
+        Release published = release.withDigests('a' * 64, 'b' * 64)
+
+        assertEquals(['a' * 64, 'b' * 64], [published.sha256, published.bundleSha256])
+        assertEquals([release.service, release.version, release.jar], [published.service, published.version, published.jar])
+    }
+
+    @Test
+    void readsTheDigestOnlyFromAChecksumLineNamingTheFile() {
+        String digest = '0123456789abcdef' * 4
+        assertEquals(digest, Release.digestIn("${digest}  greeter-2.0.1.jar\n".toString(), 'greeter-2.0.1.jar'))
+        assertEquals(null, Release.digestIn("${digest}  greeter-2.0.2.jar\n".toString(), 'greeter-2.0.1.jar'))
+        assertEquals(null, Release.digestIn("${digest[0..62]}  greeter-2.0.1.jar".toString(), 'greeter-2.0.1.jar'))
+        assertEquals(null, Release.digestIn('', 'greeter-2.0.1.jar'))
+        assertEquals(null, Release.digestIn(null, 'greeter-2.0.1.jar'))
+    }
+
+    @Test
     void findsTheJarWhereMavenLeavesIt() {
         assertEquals('target/greeter-2.0.1.jar', Release.jarPath('', 'greeter', '2.0.1'))
         assertEquals('service/target/timekeeper-2.0.1.jar', Release.jarPath('service/', 'timekeeper', '2.0.1'))
@@ -45,5 +73,7 @@ class ReleaseTest {
 
         assertEquals(release.toString(), copy.toString())
         assertEquals(release.jar, copy.jar)
+        Release published = SerialisationRoundTrip.of(release.withDigests('a' * 64, ''))
+        assertEquals(['a' * 64, ''], [published.sha256, published.bundleSha256])
     }
 }

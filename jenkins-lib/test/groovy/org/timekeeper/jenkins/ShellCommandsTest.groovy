@@ -41,9 +41,7 @@ class ShellCommandsTest {
     }
 
     @Test
-    void recordsTheReleaseOverwritingThePreviousOne() {
-        assertEquals('aws ssm put-parameter --name /timekeeper/prod/release --value 1.2.3 --type String --overwrite',
-                ShellCommands.recordRelease('/timekeeper/prod/release', '1.2.3', ''))
+    void copiesToAndFromBucketsInTheGivenRegion() {
         assertEquals('aws s3 cp a.jar s3://b/k.jar --region us-east-1', ShellCommands.s3Copy('a.jar', 's3://b/k.jar', 'us-east-1'))
     }
 
@@ -52,7 +50,8 @@ class ShellCommandsTest {
         Release release = new Release('greeter', '2.0.1', 'app/target/greeter-app-2.0.1.jar')
 
         assertEquals("sha256sum < app/target/greeter-app-2.0.1.jar | sed 's/ .*\$/  greeter-2.0.1.jar/' " +
-                '> app/target/greeter-app-2.0.1.jar.sha256', ShellCommands.checksum(release))
+                '> app/target/greeter-app-2.0.1.jar.sha256',
+                ShellCommands.checksum(release.jar, release.artifactName, release.checksumFile))
     }
 
     @Test
@@ -62,11 +61,14 @@ class ShellCommandsTest {
             new File(directory, 'target').mkdir()
             new File(directory, 'target/greeter-app-2.0.1.jar').text = 'not really a jar'
             Release release = new Release('greeter', '2.0.1', 'target/greeter-app-2.0.1.jar')
-            assertEquals(0, run(directory, ShellCommands.checksum(release)))
+            assertEquals(0, run(directory, ShellCommands.checksum(release.jar, release.artifactName, release.checksumFile)))
+            String line = new File(directory, 'target/greeter-app-2.0.1.jar.sha256').text
             new File(directory, 'target/greeter-app-2.0.1.jar').renameTo(new File(directory, 'greeter-2.0.1.jar'))
             new File(directory, 'target/greeter-app-2.0.1.jar.sha256').renameTo(new File(directory, 'sums'))
 
             assertEquals('sha256sum -c accepts it under the published name', 0, run(directory, 'sha256sum -c --quiet sums'))
+            assertEquals('the line the library reads the digest from',
+                    java.security.MessageDigest.getInstance('SHA-256').digest('not really a jar'.bytes).encodeHex().toString(), Release.digestIn(line, 'greeter-2.0.1.jar'))
         } finally {
             directory.deleteDir()
         }

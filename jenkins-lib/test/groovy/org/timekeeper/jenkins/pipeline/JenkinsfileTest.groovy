@@ -26,6 +26,7 @@ class JenkinsfileTest extends PipelineTestBase {
         workspaceFiles['pom.xml'] = pom
         String semver = (pom =~ /<revision>(\d+\.\d+\.\d+)/)[0][1]
         version = "${semver}-${BUILD_NUMBER}-${COMMIT.take(7)}"
+        workspaceFiles["service/target/timekeeper-${version}.jar".toString()] = "timekeeper ${version} as built".toString()
         URLS.each { name, url -> shell.serveEnvironment(name, url) }
         URLS.keySet().each { name ->
             shell.stackOutputs["timekeeper-${name}-load-balancer.TargetGroupArn".toString()] = "arn:aws:tg/${name}".toString()
@@ -67,16 +68,17 @@ class JenkinsfileTest extends PipelineTestBase {
                 "aws s3 cp ${jar} s3://${devBucket}/${key} --region eu-west-1",
                 "aws s3 cp ${jar}.sha256 s3://${devBucket}/${key}.sha256 --region eu-west-1",
                 "tar -czf ${bundle} --exclude=ansible/tests ansible",
+                "sha256sum < ${bundle} | sed 's/ .*\$/  ${version}.tar.gz/' > ${bundle}.sha256",
                 "aws s3 cp ${bundle} s3://${devBucket}/timekeeper/ansible/${version}.tar.gz --region eu-west-1",
+                "aws s3 cp ${bundle}.sha256 s3://${devBucket}/timekeeper/ansible/${version}.tar.gz.sha256 --region eu-west-1",
                 'aws cloudformation describe-stacks --stack-name timekeeper-dev-load-balancer ' +
                         String.format(outputQuery, 'TargetGroupArn'),
                 'aws cloudformation describe-stacks --stack-name timekeeper-dev-network ' +
                         String.format(outputQuery, 'VpcCidr'),
                 ".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/dev -e service_version=${version} " +
-                        "-e rolling_serial=1 -e artifact_bucket=${devBucket} -e target_group_arn=arn:aws:tg/dev " +
-                        '-e vpc_cidr=10.1.0.0/16',
-                "aws ssm put-parameter --name /timekeeper/dev/release --value ${version} --type String --overwrite " +
-                        '--region eu-west-1',
+                        "-e rolling_serial=1 -e release_parameter=/timekeeper/dev/release " +
+                        "-e release_sha256=${sha256(workspaceFiles[jar])} -e release_bundle_sha256=${sha256(workspaceFiles[bundle])} " +
+                        "-e artifact_bucket=${devBucket} -e target_group_arn=arn:aws:tg/dev -e vpc_cidr=10.1.0.0/16",
                 "curl -sS -f -o /dev/null -D - --max-time 10 ${URLS.dev}/api/timezone/Etc/UTC",
         ]*.toString()
         assertEquals(expectedStart, commands().take(expectedStart.size()))

@@ -138,6 +138,9 @@ abstract class PipelineTestBase extends BasePipelineTestCPS {
     protected Object runShell(Map args) {
         events << "sh: ${args.script}".toString()
         FakeShell.Result result = shell.run(args.script as String)
+        if (result.status == 0) {
+            leaveFilesInWorkspace(args.script as String)
+        }
         if (args.returnStatus) {
             return result.status
         }
@@ -146,6 +149,28 @@ abstract class PipelineTestBase extends BasePipelineTestCPS {
             throw new StepFailedException("script returned exit code ${result.status}")
         }
         return args.returnStdout ? result.stdout : null
+    }
+
+    /**
+     * What the library's file-making commands leave in the workspace, as the real tools
+     * would: tar a bundle (its bytes name what it holds), sha256sum a checksum line of the
+     * file's real digest under the published name, or, as sh does when the input file is
+     * missing, an empty file.
+     */
+    protected void leaveFilesInWorkspace(String script) {
+        def tar = script =~ /^tar -czf (\S+) (.*)$/
+        if (tar.find()) {
+            workspaceFiles[tar.group(1)] = "tar.gz of ${tar.group(2)}".toString()
+        }
+        def checksum = script =~ /^sha256sum < (\S+) \| sed 's\/ \.\*\$\/  (\S+)\/' > (\S+)$/
+        if (checksum.find()) {
+            String input = workspaceFiles[checksum.group(1)]
+            workspaceFiles[checksum.group(3)] = input == null ? '' : "${sha256(input)}  ${checksum.group(2)}\n".toString()
+        }
+    }
+
+    static String sha256(String content) {
+        return java.security.MessageDigest.getInstance('SHA-256').digest(content.getBytes('UTF-8')).encodeHex().toString()
     }
 
     protected Object onNode(String label, Closure body) {

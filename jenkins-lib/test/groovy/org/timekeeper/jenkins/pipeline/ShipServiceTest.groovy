@@ -25,9 +25,17 @@ class ShipServiceTest extends PipelineTestBase {
             prod   : 'greeter-prod-artifacts',
     ]
 
+    /** What the release builds leave in the workspace, as their bytes; their digests travel to the nodes. */
+    private static final Map<String, String> JARS = [
+            (JAR)                                 : "greeter ${VERSION} as built".toString(),
+            ("app/target/greeter-app-${VERSION}.jar".toString()): "greeter-app ${VERSION} as built".toString(),
+            'target/greeter-1.5.0.jar'            : 'greeter 1.5.0 as built',
+    ]
+
     @Before
     void serveTheEnvironments() {
         URLS.each { name, url -> shell.serveEnvironment(name, url) }
+        workspaceFiles.putAll(JARS)
     }
 
     @Test
@@ -45,21 +53,18 @@ class ShipServiceTest extends PipelineTestBase {
                 "aws s3 cp ${JAR} s3://greeter-dev-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar",
                 "aws s3 cp ${JAR}.sha256 s3://greeter-dev-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar.sha256",
                 "${playbook('dev')}",
-                "aws ssm put-parameter --name /greeter/dev/release --value ${VERSION} --type String --overwrite",
         ] + smokeRequests('dev') + [
                 "aws s3 cp s3://greeter-dev-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar " +
                         "s3://greeter-staging-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar",
                 "aws s3 cp s3://greeter-dev-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar.sha256 " +
                         "s3://greeter-staging-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar.sha256",
                 "${playbook('staging')}",
-                "aws ssm put-parameter --name /greeter/staging/release --value ${VERSION} --type String --overwrite",
         ] + smokeRequests('staging') + [
                 "aws s3 cp s3://greeter-staging-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar " +
                         "s3://greeter-prod-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar",
                 "aws s3 cp s3://greeter-staging-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar.sha256 " +
                         "s3://greeter-prod-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar.sha256",
                 "${playbook('prod')}",
-                "aws ssm put-parameter --name /greeter/prod/release --value ${VERSION} --type String --overwrite",
         ] + smokeRequests('prod')
         assertEquals(expected*.toString(), commands())
         assertEquals(['Checkout', 'Build', 'Test', 'Package', 'Publish',
@@ -67,6 +72,21 @@ class ShipServiceTest extends PipelineTestBase {
                       'Approve prod', 'Deploy prod', 'Smoke prod'], eventsOf('stage'))
         assertBuildSucceeded()
         assertEquals("greeter ${VERSION}: SUCCESS, deployed to dev, staging, prod".toString(), buildDescription())
+    }
+
+    @Test
+    void everyPlayIsToldWhereToRecordTheReleaseAndTheDigestsOfWhatThisBuildMade() {
+        givenBuildOf(BRANCH_NAME: 'main')
+
+        runScript(JOB)
+
+        List<String> plays = commands().findAll { it.contains('ansible-playbook') }
+        assertEquals(3, plays.size())
+        ['dev', 'staging', 'prod'].eachWithIndex { String environment, int i ->
+            assertTrue(plays[i], plays[i].contains(("-e release_parameter=/greeter/${environment}/release " +
+                    "-e release_sha256=${sha256(JARS[JAR])} -e release_bundle_sha256='' ").toString()))
+        }
+        assertFalse('the play records the release, the pipeline no more', commands().any { it.startsWith('aws ssm') })
     }
 
     @Test
@@ -223,8 +243,7 @@ class ShipServiceTest extends PipelineTestBase {
         assertTrue(failure instanceof StepFailedException)
         assertTrue(failure.message, failure.message.startsWith(
                 "rollingDeploy: ansible-playbook exited 2 deploying ${VERSION} to staging"))
-        assertEquals('the release parameter still names what staging ran', 0,
-                commands().count { it.contains('/greeter/staging/release') })
+        assertFalse('the play puts the release record back itself', commands().any { it.startsWith('aws ssm') })
         assertFalse(commands().any { it.contains(URLS.staging) })
         assertEquals('Deploy staging', eventsOf('stage').last())
         assertTrue(eventsOf('input').isEmpty())
@@ -276,7 +295,9 @@ class ShipServiceTest extends PipelineTestBase {
         assertTrue(commands().contains(("aws s3 cp app/target/greeter-app-${VERSION}.jar " +
                 "s3://greeter-dev-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar --region eu-west-1").toString()))
         assertTrue(commands().contains((".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/dev " +
-                "-e service_version=${VERSION} -e rolling_serial=3 -e artifact_bucket=greeter-dev-artifacts").toString()))
+                "-e service_version=${VERSION} -e rolling_serial=3 -e release_parameter=/greeter/dev/release " +
+                "-e release_sha256=${sha256(JARS["app/target/greeter-app-${VERSION}.jar".toString()])} " +
+                "-e release_bundle_sha256='' -e artifact_bucket=greeter-dev-artifacts").toString()))
         assertTrue(commands().any { it.startsWith('curl ') && it.endsWith(" ${URLS.dev}/api/hello") })
         assertEquals(['linux-amd64', 'linux-amd64'], eventsOf('node'))
     }
@@ -304,8 +325,7 @@ class ShipServiceTest extends PipelineTestBase {
 
         assertEquals(['greeter-dev-load-balancer', 'greeter-staging-load-balancer'],
                 commands().findAll { it.startsWith('aws cloudformation ') }.collect { (it =~ /--stack-name (\S+)/)[0][1] })
-        assertTrue(commands().contains((".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/staging " +
-                "-e service_version=${VERSION} -e rolling_serial=1 -e artifact_bucket=greeter-staging-artifacts " +
+        assertTrue(commands().contains(("${playbook('staging')} " +
                 '-e target_group_arn=arn:aws:elasticloadbalancing:tg/greeter-staging').toString()))
     }
 
@@ -327,12 +347,21 @@ class ShipServiceTest extends PipelineTestBase {
 
         runScript(SETTINGS_JOB)
 
+        String bundle = "target/greeter-ansible-${VERSION}.tar.gz"
         assertEquals([
-                "tar -czf target/greeter-ansible-${VERSION}.tar.gz --exclude=ansible/tests ansible",
-                "aws s3 cp target/greeter-ansible-${VERSION}.tar.gz s3://greeter-dev-artifacts/greeter/ansible/${VERSION}.tar.gz",
+                "tar -czf ${bundle} --exclude=ansible/tests ansible",
+                "sha256sum < ${bundle} | sed 's/ .*\$/  ${VERSION}.tar.gz/' > ${bundle}.sha256",
+                "aws s3 cp ${bundle} s3://greeter-dev-artifacts/greeter/ansible/${VERSION}.tar.gz",
+                "aws s3 cp ${bundle}.sha256 s3://greeter-dev-artifacts/greeter/ansible/${VERSION}.tar.gz.sha256",
                 "aws s3 cp s3://greeter-dev-artifacts/greeter/ansible/${VERSION}.tar.gz " +
                         "s3://greeter-staging-artifacts/greeter/ansible/${VERSION}.tar.gz",
+                "aws s3 cp s3://greeter-dev-artifacts/greeter/ansible/${VERSION}.tar.gz.sha256 " +
+                        "s3://greeter-staging-artifacts/greeter/ansible/${VERSION}.tar.gz.sha256",
         ]*.toString(), commands().findAll { it.contains('greeter-ansible-') || it.contains('/ansible/') })
+        String bundleSha256 = sha256(workspaceFiles[bundle])
+        assertEquals('both plays check the bundle this build made', 2, commands().count {
+            it.contains('ansible-playbook') && it.contains(" -e release_bundle_sha256=${bundleSha256} ".toString())
+        })
     }
 
     @Test
@@ -367,9 +396,12 @@ class ShipServiceTest extends PipelineTestBase {
         return [service: 'greeter', environmentUrls: URLS, artifactBuckets: BUCKETS]
     }
 
+    /** The play of one environment, for the main job's jar and no bundle. */
     private static String playbook(String environment) {
         return (".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/${environment} " +
-                "-e service_version=${VERSION} -e rolling_serial=1 -e artifact_bucket=${BUCKETS[environment]}").toString()
+                "-e service_version=${VERSION} -e rolling_serial=1 -e release_parameter=/greeter/${environment}/release " +
+                "-e release_sha256=${sha256(JARS[JAR])} -e release_bundle_sha256='' " +
+                "-e artifact_bucket=${BUCKETS[environment]}").toString()
     }
 
     private static List<String> smokeRequests(String environment) {
