@@ -155,14 +155,20 @@ def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
     return 0 if passed else 1
 
 
-def main() -> int:
+def run_with_make_settings(command: str, run, **options) -> int:
+    """Runs a fleet command with the Makefile's settings (VERSION, DEMO_TO_VERSION, NODES,
+    DEMO_PATH); a FleetError is printed and exits 1."""
     try:
-        return run_demo(os.environ.get("VERSION", "1.0.0-SNAPSHOT"), os.environ.get("DEMO_TO_VERSION", "1.0.1"),
-                        int(os.environ.get("NODES", local_fleet.BASE_NODES)),
-                        os.environ.get("DEMO_PATH", "/api/timezone/Europe/London"))
+        return run(os.environ.get("VERSION", "1.0.0-SNAPSHOT"), os.environ.get("DEMO_TO_VERSION", "1.0.1"),
+                   int(os.environ.get("NODES", local_fleet.BASE_NODES)),
+                   os.environ.get("DEMO_PATH", "/api/timezone/Europe/London"), **options)
     except local_fleet.FleetError as error:
-        print("demo: %s" % error, file=sys.stderr)
+        print("%s: %s" % (command, error), file=sys.stderr)
         return 1
+
+
+def main() -> int:
+    return run_with_make_settings("demo", run_demo)
 
 
 if __name__ == "__main__":

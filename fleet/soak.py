@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from demo import PER_WORKER_QPS, REPORTS_DIR, WORKERS
+from demo import PER_WORKER_QPS, REPORTS_DIR, WORKERS, run_with_make_settings
 
 import local_fleet
 from load import HeyPhase, VersionSampler
@@ -26,7 +26,7 @@ def deploy_row(number: int, versions: str, seconds: float, report, sampler_faile
         report.latency_seconds.get("p99", 0) * 1000, "ok" if ok else "FAILED")
 
 
-def run_soak(from_version: str, to_version: str, nodes: int, deploys: int, path: str) -> int:
+def run_soak(from_version: str, to_version: str, nodes: int, path: str, deploys: int) -> int:
     if local_fleet.supervisord_pid() is not None:
         print("soak: the local fleet is already up; make down first", file=sys.stderr)
         return 1
@@ -81,13 +81,7 @@ def run_soak(from_version: str, to_version: str, nodes: int, deploys: int, path:
 
 
 def main() -> int:
-    try:
-        return run_soak(os.environ.get("VERSION", "1.0.0-SNAPSHOT"), os.environ.get("DEMO_TO_VERSION", "1.0.1"),
-                        int(os.environ.get("NODES", local_fleet.BASE_NODES)), int(os.environ.get("SOAK_DEPLOYS", 20)),
-                        os.environ.get("DEMO_PATH", "/api/timezone/Europe/London"))
-    except local_fleet.FleetError as error:
-        print("soak: %s" % error, file=sys.stderr)
-        return 1
+    return run_with_make_settings("soak", run_soak, deploys=int(os.environ.get("SOAK_DEPLOYS", 20)))
 
 
 if __name__ == "__main__":
