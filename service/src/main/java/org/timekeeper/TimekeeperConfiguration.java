@@ -13,7 +13,9 @@ import io.dropwizard.logging.json.AccessJsonLayoutBaseFactory;
 import io.dropwizard.logging.json.EventJsonLayoutBaseFactory;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import io.dropwizard.request.logging.RequestLogFactory;
+import io.dropwizard.util.DataSize;
 import io.dropwizard.validation.ValidationMethod;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.timekeeper.server.TrustedProxies;
@@ -48,6 +50,18 @@ public class TimekeeperConfiguration extends Configuration {
     /** When set, logs also go to files in this directory. */
     @NotNull
     private String logDir = "";
+
+    /** A log file rolls when it reaches this size (and daily). */
+    @NotNull
+    private DataSize logMaxFileSize = DataSize.mebibytes(100);
+
+    /** Days of rolled log files kept. */
+    @Min(1)
+    private int logArchiveDays = 7;
+
+    /** The most the rolled (compressed) files of one log may take; the oldest go first. */
+    @NotNull
+    private DataSize logTotalSizeCap = DataSize.gibibytes(1);
 
     @JsonProperty
     public String getInstanceId() {
@@ -139,6 +153,36 @@ public class TimekeeperConfiguration extends Configuration {
         this.logDir = logDir;
     }
 
+    @JsonProperty
+    public DataSize getLogMaxFileSize() {
+        return logMaxFileSize;
+    }
+
+    @JsonProperty
+    public void setLogMaxFileSize(DataSize logMaxFileSize) {
+        this.logMaxFileSize = logMaxFileSize;
+    }
+
+    @JsonProperty
+    public int getLogArchiveDays() {
+        return logArchiveDays;
+    }
+
+    @JsonProperty
+    public void setLogArchiveDays(int logArchiveDays) {
+        this.logArchiveDays = logArchiveDays;
+    }
+
+    @JsonProperty
+    public DataSize getLogTotalSizeCap() {
+        return logTotalSizeCap;
+    }
+
+    @JsonProperty
+    public void setLogTotalSizeCap(DataSize logTotalSizeCap) {
+        this.logTotalSizeCap = logTotalSizeCap;
+    }
+
     /**
      * LOG_DIR adds file appenders next to stdout. Done in code because YAML cannot make an
      * appender conditional on a variable being set.
@@ -149,7 +193,7 @@ public class TimekeeperConfiguration extends Configuration {
         }
         final Path dir = Path.of(logDir.trim());
         if (getLoggingFactory() instanceof DefaultLoggingFactory logging) {
-            final FileAppenderFactory<ILoggingEvent> file = dailyFile(dir, "timekeeper");
+            final FileAppenderFactory<ILoggingEvent> file = rollingFile(dir, "timekeeper");
             file.setLayout(new EventJsonLayoutBaseFactory());
             final List<AppenderFactory<ILoggingEvent>> appenders = new ArrayList<>(logging.getAppenders());
             appenders.add(file);
@@ -158,7 +202,7 @@ public class TimekeeperConfiguration extends Configuration {
         if (getServerFactory() instanceof DefaultServerFactory server) {
             final RequestLogFactory<?> requestLog = server.getRequestLogFactory();
             if (requestLog instanceof LogbackAccessRequestLogFactory access) {
-                final FileAppenderFactory<IAccessEvent> file = dailyFile(dir, "requests");
+                final FileAppenderFactory<IAccessEvent> file = rollingFile(dir, "requests");
                 file.setLayout(new AccessJsonLayoutBaseFactory());
                 final List<AppenderFactory<IAccessEvent>> appenders = new ArrayList<>(access.getAppenders());
                 appenders.add(file);
@@ -167,12 +211,19 @@ public class TimekeeperConfiguration extends Configuration {
         }
     }
 
-    private static <E extends ch.qos.logback.core.spi.DeferredProcessingAware> FileAppenderFactory<E> dailyFile(
+    /**
+     * Rolls daily and at logMaxFileSize (%d and %i: logback's size-and-time policy, which
+     * compresses off the logging thread); keeps logArchiveDays of archives and never more
+     * than logTotalSizeCap of them, so a busy node cannot fill its disk with logs.
+     */
+    private <E extends ch.qos.logback.core.spi.DeferredProcessingAware> FileAppenderFactory<E> rollingFile(
             Path dir, String name) {
         final FileAppenderFactory<E> file = new FileAppenderFactory<>();
         file.setCurrentLogFilename(dir.resolve(name + ".log").toString());
-        file.setArchivedLogFilenamePattern(dir.resolve(name + "-%d.log.gz").toString());
-        file.setArchivedFileCount(7);
+        file.setArchivedLogFilenamePattern(dir.resolve(name + "-%d-%i.log.gz").toString());
+        file.setMaxFileSize(logMaxFileSize);
+        file.setArchivedFileCount(logArchiveDays);
+        file.setTotalSizeCap(logTotalSizeCap);
         return file;
     }
 }

@@ -10,8 +10,10 @@ import io.dropwizard.logging.common.AppenderFactory;
 import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.dropwizard.logging.common.FileAppenderFactory;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
+import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import jakarta.validation.Validation;
+import jakarta.validation.Validator;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -36,7 +38,8 @@ class TimekeeperConfigurationTest {
     @Test
     void theBuiltInDefaultsAreTheContractsDefaults() throws Exception {
         for (String variable : List.of("BIND_HOST", "APP_PORT", "ADMIN_PORT", "IDLE_TIMEOUT", "SHUTDOWN_DELAY",
-                "SHUTDOWN_GRACE_PERIOD", "AVAILABILITY_ZONE", "ENVIRONMENT", "TRUSTED_PROXIES", "LOG_DIR")) {
+                "SHUTDOWN_GRACE_PERIOD", "AVAILABILITY_ZONE", "ENVIRONMENT", "TRUSTED_PROXIES", "LOG_DIR",
+                "LOG_MAX_FILE_SIZE", "LOG_ARCHIVE_DAYS", "LOG_TOTAL_SIZE_CAP")) {
             assumeTrue(System.getenv(variable) == null, variable + " is set in this environment");
         }
         final TimekeeperConfiguration configuration = factory.build();
@@ -59,6 +62,9 @@ class TimekeeperConfigurationTest {
         assertThat(configuration.getEnvironment()).isEqualTo("local");
         assertThat(configuration.trustedProxyRanges().isEmpty()).isTrue();
         assertThat(configuration.resolvedInstanceId()).isNotBlank();
+        assertThat(configuration.getLogMaxFileSize()).isEqualTo(DataSize.mebibytes(100));
+        assertThat(configuration.getLogArchiveDays()).isEqualTo(7);
+        assertThat(configuration.getLogTotalSizeCap()).isEqualTo(DataSize.gibibytes(1));
     }
 
     @Test
@@ -72,6 +78,41 @@ class TimekeeperConfigurationTest {
     void badTrustedProxiesFailValidation() {
         assertThatThrownBy(() -> factory.build(yaml("trustedProxies: \"10.0.0.0/8, lb.internal\"\n"), "test.yml"))
                 .hasMessageContaining("trustedProxies");
+    }
+
+    @Test
+    void fileLogsRollBySizeAndKeepNoMoreThanTheCap() throws Exception {
+        final TimekeeperConfiguration configuration = factory.build(yaml("""
+                logDir: /var/log/timekeeper
+                logMaxFileSize: ${TIMEKEEPER_TEST_SURELY_UNSET:-50MiB}
+                logArchiveDays: 3
+                logTotalSizeCap: 2GiB
+                server:
+                  type: default
+                """), "test.yml");
+        final FileAppenderFactory<?> appLog = ((DefaultLoggingFactory) configuration.getLoggingFactory())
+                .getAppenders().stream().filter(FileAppenderFactory.class::isInstance)
+                .map(FileAppenderFactory.class::cast).findFirst().orElseThrow();
+        final FileAppenderFactory<?> requestLog = ((LogbackAccessRequestLogFactory)
+                ((DefaultServerFactory) configuration.getServerFactory()).getRequestLogFactory()).getAppenders()
+                .stream().filter(FileAppenderFactory.class::isInstance)
+                .map(FileAppenderFactory.class::cast).findFirst().orElseThrow();
+        final Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
+        for (FileAppenderFactory<?> file : List.of(appLog, requestLog)) {
+            assertThat(file.getMaxFileSize()).isEqualTo(DataSize.mebibytes(50));
+            assertThat(file.getArchivedFileCount()).isEqualTo(3);
+            assertThat(file.getTotalSizeCap()).isEqualTo(DataSize.gibibytes(2));
+            // %d and %i: logback's size-and-time policy (Dropwizard picks it from the pattern).
+            assertThat(file.getArchivedLogFilenamePattern()).contains("%d").contains("%i").endsWith(".log.gz");
+            // Dropwizard's own checks of a file appender (pattern fits maxFileSize, cap valid).
+            assertThat(validator.validate(file)).isEmpty();
+        }
+    }
+
+    @Test
+    void aLogArchiveOfNoDaysFailsValidation() {
+        assertThatThrownBy(() -> factory.build(yaml("logArchiveDays: 0\n"), "test.yml"))
+                .hasMessageContaining("logArchiveDays");
     }
 
     @Test
