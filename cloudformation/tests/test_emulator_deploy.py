@@ -23,7 +23,7 @@ from cfn_templates import (
 # What the emulator variant leaves out of each template (moto 5.2.5), by logical id.
 EMULATOR_GAPS = {
     "network": set(),
-    "artifacts": {"AccessLogBucketPolicy", "ArtifactBucketPolicy"},
+    "artifacts": {"AccessLogBucketPolicy", "ArtifactBucketPolicy", "SsmTransferBucketPolicy"},
     "load-balancer": {"AccessLogBucketPolicy", "Certificate", "DnsRecord",
                       "Outputs.RequestCountResourceLabel"},
     "app": {"TerminationDrainHook", "ScalingPolicy"},
@@ -123,6 +123,17 @@ def test_the_release_store_exists_with_its_seed_release(deployments, aws, enviro
     assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
 
 
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_ssm_transfer_bucket_exists_encrypted(deployments, aws, environment):
+    bucket = deployments(environment).outputs("artifacts")["SsmTransferBucketName"]
+    assert bucket.startswith(f"timekeeper-{environment}-ssm-transfer-")
+    # moto applies the encryption from CloudFormation, not the lifecycle rule or the
+    # missing versioning (test_ssm_access.py checks those in the template).
+    rules = aws("s3").get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    assert "Status" not in aws("s3").get_bucket_versioning(Bucket=bucket)
+
+
 def _ingress(aws, group_id):
     """(port, source) for every ingress rule of a security group."""
     group = aws("ec2").describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
@@ -178,6 +189,11 @@ def test_the_environment_inventory_lists_exactly_its_fleet(deployments, aws, emu
     hostvars = listed["_meta"]["hostvars"]
     listed_ids = {_plain(hostvars[h]["instance_id"]) for h in hosts}
     assert listed_ids == fleet, yaml.safe_dump(listed)
+    # Each reached through Session Manager by its id, with its environment's facts.
+    for host in hosts:
+        assert hostvars[host]["ansible_connection"] == "amazon.aws.aws_ssm"
+        assert _plain(hostvars[host]["ansible_host"]) == _plain(hostvars[host]["instance_id"]) == host
+        assert _plain(hostvars[host]["service_environment"]) == environment
 
 
 def _plain(value):
