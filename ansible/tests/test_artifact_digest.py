@@ -156,16 +156,20 @@ def test_a_tampered_jar_stops_the_rolling_deploy_before_any_node_leaves_the_targ
     built = b"PK\x03\x04 the release as built"
     jar, _ = a_jar(tmp_path, b"PK\x03\x04 a jar someone swapped in the bucket")
     inventory = tmp_path / "hosts.yml"
-    inventory.write_text(yaml.safe_dump({"timekeeper": {"hosts": {
-        name: {"ansible_host": ip, "ansible_connection": "local", "dropwizard_service_probe_host": ip,
-               "dropwizard_service_root": str(tmp_path / name)} for name, ip in nodes.items()}, "vars": {
+    # Host vars: ansible/group_vars/all.yml (the EC2 nodes' settings) ranks above the vars
+    # of an inventory file's group, so the nodes' own settings are given per host.
+    shared = {
         "ansible_python_interpreter": "{{ ansible_playbook_python }}",
         "dropwizard_service_name": "timekeeper", "dropwizard_service_manage_user": False,
         "dropwizard_service_cds_enabled": False, "dropwizard_service_artifact_source": "file",
         "dropwizard_service_artifact_file": str(jar), "dropwizard_service_app_port": free_port(),
+        "dropwizard_service_systemd_unit_dir": str(tmp_path), "dropwizard_service_systemd_daemon_reload": False,
         "lb_membership_driver": "alb", "lb_membership_alb_target_group_arn": arn,
         "lb_membership_alb_endpoint_url": moto_endpoint, "lb_membership_alb_region": REGION,
-        "lb_membership_alb_poll_seconds": 1}}}))
+        "lb_membership_alb_poll_seconds": 1}
+    inventory.write_text(yaml.safe_dump({"timekeeper": {"hosts": {
+        name: {"ansible_host": ip, "ansible_connection": "local", "dropwizard_service_probe_host": ip,
+               "dropwizard_service_root": str(tmp_path / name), **shared} for name, ip in nodes.items()}}}))
 
     result = run_playbook(REPO / "ansible" / "rolling_deploy.yml", "-i", str(inventory),
                           "-e", "release_version=%s" % VERSION, "-e", "release_sha256=%s" % hashlib.sha256(built).hexdigest(),

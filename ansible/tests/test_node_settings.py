@@ -13,6 +13,7 @@ The unit is checked with systemd-analyze verify; the stop timeout must cover the
 from __future__ import annotations
 
 import configparser
+import hashlib
 import re
 import subprocess
 import sys
@@ -27,7 +28,7 @@ sys.path.insert(0, str(REPO / "cloudformation" / "tests"))
 import test_user_data as user_data  # noqa: E402  (the user data rendered and run with stand-ins)
 from cfn_templates import ENVIRONMENTS, load_template, the_resource  # noqa: E402
 
-RENDER = REPO / "ansible" / "tests" / "playbooks" / "render_unit.yml"
+RENDER = REPO / "ansible" / "tests" / "playbooks" / "node_settings" / "render_unit.yml"
 EC2_SETTINGS = yaml.safe_load((REPO / "ansible" / "group_vars" / "all.yml").read_text())
 REGION = user_data.REGION
 FILES = ("timekeeper.env", "bin/timekeeper", "units/timekeeper.service")
@@ -75,6 +76,7 @@ def render_as_rolling_deploy(tmp_path, environment, instance_id, moto_endpoint, 
         (root / "timekeeper.env").write_text(stale_env)
     jar = tmp_path / "timekeeper.jar"
     jar.write_bytes(b"PK\x05\x06" + bytes(18))
+    digest = hashlib.sha256(jar.read_bytes()).hexdigest()
     # What the pipeline passes (Jenkinsfile stackOutputVars, shipService's artifact_bucket).
     pipeline = {"artifact_bucket": user_data.ARTIFACT_BUCKET.format(environment=environment),
                 "vpc_cidr": user_data.VPC_CIDR, "ssm_transfer_bucket": f"timekeeper-{environment}-ssm-transfer",
@@ -83,7 +85,8 @@ def render_as_rolling_deploy(tmp_path, environment, instance_id, moto_endpoint, 
     result = run_playbook(
         RENDER, "-i", str(REPO / "inventory" / environment), "-e", f"render_hosts={instance_id}",
         "-e", "render_tasks_from=stage", "-e", "dropwizard_service_artifact_source=file",
-        "-e", f"dropwizard_service_artifact_file={jar}", *extra, *scratch,
+        "-e", f"dropwizard_service_artifact_file={jar}", "-e", f"dropwizard_service_artifact_sha256={digest}",
+        *extra, *scratch,
         env=ansible_env(AWS_ENDPOINT_URL=moto_endpoint, AWS_ACCESS_KEY_ID="testing",
                         AWS_SECRET_ACCESS_KEY="testing", AWS_REGION=REGION))
     assert result.returncode == 0, result.stdout[-3000:]
