@@ -13,7 +13,7 @@ import subprocess
 import boto3
 import yaml
 
-from ansible_test_support import REPO, ansible_env, free_port, run_playbook
+from ansible_test_support import REPO, ansible_env, run_playbook, scratch_alb_inventory
 
 import local_fleet  # noqa: E402  (fleet/ is on sys.path through ansible_test_support)
 
@@ -156,24 +156,11 @@ def test_a_tampered_jar_stops_the_rolling_deploy_before_any_node_leaves_the_targ
     elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": 8080} for ip in nodes.values()])
     built = b"PK\x03\x04 the release as built"
     jar, _ = a_jar(tmp_path, b"PK\x03\x04 a jar someone swapped in the bucket")
-    inventory = tmp_path / "hosts.yml"
-    # Host vars: ansible/group_vars/all.yml (the EC2 nodes' settings) ranks above the vars
-    # of an inventory file's group, so the nodes' own settings are given per host.
-    shared = {
-        "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-        "dropwizard_service_name": "timekeeper", "dropwizard_service_manage_user": False,
-        "dropwizard_service_cds_enabled": False, "dropwizard_service_artifact_source": "file",
-        "dropwizard_service_artifact_file": str(jar), "dropwizard_service_app_port": free_port(),
-        "dropwizard_service_systemd_unit_dir": str(tmp_path), "dropwizard_service_systemd_daemon_reload": False,
-        "lb_membership_driver": "alb", "lb_membership_alb_target_group_arn": arn,
-        "lb_membership_alb_endpoint_url": moto_endpoint, "lb_membership_alb_region": REGION,
-        "lb_membership_alb_poll_seconds": 1,
-        "release_record_driver": "file", "release_record_file": str(tmp_path / "release")}
     previous_record = {"version": "0.9.0", "sha256": "ab" * 32, "bundle_sha256": ""}
     (tmp_path / "release").write_text(json.dumps(previous_record))
-    inventory.write_text(yaml.safe_dump({"timekeeper": {"hosts": {
-        name: {"ansible_host": ip, "ansible_connection": "local", "dropwizard_service_probe_host": ip,
-               "dropwizard_service_root": str(tmp_path / name), **shared} for name, ip in nodes.items()}}}))
+    inventory = scratch_alb_inventory(tmp_path, {name: {"ansible_host": ip} for name, ip in nodes.items()}, {
+        "lb_membership_alb_target_group_arn": arn, "lb_membership_alb_endpoint_url": moto_endpoint,
+        "lb_membership_alb_region": REGION}, jar)
 
     result = run_playbook(REPO / "ansible" / "rolling_deploy.yml", "-i", str(inventory),
                           "-e", "release_version=%s" % VERSION, "-e", "release_sha256=%s" % hashlib.sha256(built).hexdigest(),

@@ -1,11 +1,13 @@
 """The local fleet under steady load through HAProxy configured as an ALB behaves (no retries,
 no redispatch): a rolling deploy, a broken release and a scale-out, each with zero failed
 requests; a killed node, with the failures bounded by the health-check window (and zero with
-the retrying opt-in). The tests share one fleet (conftest.fleet) and run in this order; each
+the retrying opt-in); a broken release with the alb driver in an emulated Auto Scaling group,
+rolled back on the real node and out of Standby. The tests share one fleet (conftest.fleet) and run in this order; each
 states the fleet it leaves behind."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -14,7 +16,7 @@ import subprocess
 import time
 
 from ansible_test_support import (FROM_VERSION, LOAD_PER_WORKER_QPS, LOAD_WORKERS, PLAYBOOK_TIMEOUT_SECONDS,
-                                  SAMPLER_PER_SECOND, TO_VERSION, steady_load)
+                                  SAMPLER_PER_SECOND, TO_VERSION, EmulatedAutoScalingGroup, steady_load)
 
 BROKEN_VERSION = "9.9.9-never-ready"
 
@@ -75,6 +77,45 @@ def test_broken_release_stops_at_first_node_rolls_it_back_and_fails_no_request(f
         # same process, same start: the deploy never reached them
         assert (after[untouched]["pid"], after[untouched]["started_at"], after[untouched]["lb"]) == (
             before[untouched]["pid"], before[untouched]["started_at"], "UP")
+
+
+def test_broken_release_in_an_auto_scaling_group_returns_the_node_in_service_on_its_release(fleet, moto_endpoint,
+                                                                                           monkeypatch):
+    """The same broken release with the alb driver, as on AWS: an emulated Auto Scaling
+    group whose instances stand for the fleet's nodes (moto cannot see the nodes; it reports
+    targets healthy once registered). node1 spends its cycle in Standby, its rollback starts
+    the release it ran before, it leaves Standby, and the group ends as it began: 3 of 3,
+    nothing suspended, no minimum held. node2 and node3 are never touched. (No load here:
+    with this driver Ansible drains the emulated target group, not HAProxy.)"""
+    before = {s["node"]: s for s in fleet.fleet_state()}
+    running = before["node1"]["version"]
+    fleet.publish_broken(BROKEN_VERSION, from_version=running)
+    group = EmulatedAutoScalingGroup(moto_endpoint, "eu-west-1")
+    instance_of = dict(zip(fleet.node_names(), group.instances))
+    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
+                        ("AWS_REGION", "eu-west-1")):
+        monkeypatch.setenv(name, value)
+    alb = {"lb_membership_driver": "alb", "lb_membership_alb_target_group_arn": group.target_group_arn,
+           "lb_membership_alb_endpoint_url": moto_endpoint, "lb_membership_alb_region": "eu-west-1",
+           "lb_membership_alb_auto_scaling_group": group.name, "lb_membership_alb_poll_seconds": 1,
+           "lb_membership_drain_timeout_seconds": 90, "alb_instance_of": instance_of,
+           "lb_membership_alb_target_id": "{{ alb_instance_of[inventory_hostname] }}"}
+
+    deploy = fleet.deploy(BROKEN_VERSION, stream=False, check=False, extra_args=("-e", json.dumps(alb)))
+
+    assert deploy.returncode != 0
+    assert "runs %s again and is back in the load balancer" % running in deploy.stdout, deploy.stdout[-4000:]
+    assert re.search(r"TASK \[lb_membership : Enter Standby[^\n]*\nchanged: \[node1 -> localhost\]", deploy.stdout)
+    assert re.search(r"TASK \[lb_membership : Exit Standby[^\n]*\nchanged: \[node1 -> localhost\]", deploy.stdout)
+    assert group.shape() == group.AT_REST
+    assert group.target_states() == {instance: "healthy" for instance in group.instances}
+    assert fleet.fleet_release() == running
+    fleet.wait_until(lambda: fleet.lb_states().get("node1") == "UP", 60, what="HAProxy's checks to bring node1 back")
+    after = {s["node"]: s for s in fleet.fleet_state()}
+    assert (after["node1"]["version"], after["node1"]["ready"]) == (running, True)
+    for untouched in ("node2", "node3"):
+        assert (after[untouched]["pid"], after[untouched]["started_at"]) == (
+            before[untouched]["pid"], before[untouched]["started_at"])
 
 
 def kill_node_under_load(fleet, node: str):

@@ -12,47 +12,20 @@ import re
 import yaml
 
 from cfn_templates import ENVIRONMENTS, REPO_ROOT, load_template, the_resource
+from iam_statements import ACCOUNT, REGION, listed, resources, role_statements, statements_with, sub
 
-ACCOUNT, REGION, PARTITION = "123456789012", "eu-west-1", "aws"
 SHARED_GROUP_VARS = yaml.safe_load((REPO_ROOT / "inventory/ec2-group_vars/timekeeper.yml").read_text())
 AWS_SSM_PLUGIN = (REPO_ROOT / ".venv/lib/python3.11/site-packages/ansible_collections/amazon/aws/plugins"
                   / "plugin_utils/ssm/sessionmanager.py")
-
-
-def _sub(node, **values):
-    """A Fn::Sub string rendered for ServiceName=timekeeper in the test account."""
-    text = node["Fn::Sub"] if isinstance(node, dict) else node
-    scope = {"AWS::Partition": PARTITION, "AWS::Region": REGION, "AWS::AccountId": ACCOUNT,
-             "ServiceName": "timekeeper", **values}
-    return re.sub(r"\$\{([^}]+)\}", lambda m: "${" + m.group(1)[1:] + "}" if m.group(1).startswith("!")
-                  else scope[m.group(1)], text)
-
-
-def _listed(value):
-    return value if isinstance(value, list) else [value]
-
-
-def role_statements(template_name, logical_id):
-    role = load_template(template_name)["Resources"][logical_id]["Properties"]
-    return [statement for policy in role["Policies"] for statement in policy["PolicyDocument"]["Statement"]]
-
-
-def statements_with(statements, action):
-    return [s for s in statements if action in _listed(s["Action"])]
-
-
-def _resources(statement):
-    return [_sub(r) for r in _listed(statement["Resource"])]
-
 
 JENKINS = role_statements("jenkins", "Role")
 
 
 def test_sessions_start_only_on_the_services_instances_of_the_deployed_environments():
     start = statements_with(JENKINS, "ssm:StartSession")
-    instance_statements = [s for s in start if any(":instance/" in r for r in _resources(s))]
+    instance_statements = [s for s in start if any(":instance/" in r for r in resources(s))]
     [instances] = instance_statements
-    assert _resources(instances) == [f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/*"]
+    assert resources(instances) == [f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/*"]
     tags = instances["Condition"]["StringEquals"]
     assert tags["ssm:resourceTag/Service"] == {"Ref": "ServiceName"}
     assert tags["ssm:resourceTag/Environment"] == {"Ref": "DeployEnvironments"}
@@ -74,7 +47,7 @@ def test_the_only_session_document_is_the_one_the_plugin_starts_sessions_with():
     assert "ansible_aws_ssm_document" not in SHARED_GROUP_VARS
     source = AWS_SSM_PLUGIN.read_text()
     assert re.search(r"if document_name is not None:\s+start_session_args\[\"DocumentName\"\]", source)
-    documents = [r for s in statements_with(JENKINS, "ssm:StartSession") for r in _resources(s) if ":document/" in r]
+    documents = [r for s in statements_with(JENKINS, "ssm:StartSession") for r in resources(s) if ":document/" in r]
     assert documents == [f"arn:aws:ssm:{REGION}:{ACCOUNT}:document/SSM-SessionManagerRunShell"]
     for statement in statements_with(JENKINS, "ssm:StartSession"):
         assert statement["Condition"]["BoolIfExists"] == {"ssm:SessionDocumentAccessCheck": "true"}
@@ -83,22 +56,22 @@ def test_the_only_session_document_is_the_one_the_plugin_starts_sessions_with():
 def test_the_host_ends_and_resumes_only_its_own_sessions():
     for action in ("ssm:TerminateSession", "ssm:ResumeSession", "ssmmessages:OpenDataChannel"):
         [statement] = statements_with(JENKINS, action)
-        assert _resources(statement) == [f"arn:aws:ssm:{REGION}:{ACCOUNT}:session/${{aws:userid}}-*"]
+        assert resources(statement) == [f"arn:aws:ssm:{REGION}:{ACCOUNT}:session/${{aws:userid}}-*"]
 
 
 def test_no_ssh_route_is_left_open():
-    actions = {a for s in JENKINS for a in _listed(s["Action"])}
+    actions = {a for s in JENKINS for a in listed(s["Action"])}
     assert not {a for a in actions if a.startswith("ec2-instance-connect:")}
-    assert not [r for s in JENKINS for r in _resources(s) if "AWS-StartSSHSession" in r]
+    assert not [r for s in JENKINS for r in resources(s) if "AWS-StartSSHSession" in r]
 
 
 def test_every_session_and_transfer_statement_is_scoped():
     touching = [s for s in JENKINS if any(a.startswith(("ssm:StartSession", "ssm:TerminateSession",
                                                         "ssm:ResumeSession", "ssmmessages:")) for a in
-                                          _listed(s["Action"])) or "ssm-transfer" in str(s["Resource"])]
+                                          listed(s["Action"])) or "ssm-transfer" in str(s["Resource"])]
     assert len(touching) == 5
     for statement in touching:
-        for resource in _resources(statement):
+        for resource in resources(statement):
             assert resource != "*", statement["Sid"]
             # A wildcard over instances holds only with a condition naming their tags.
             if resource.endswith(":instance/*"):
@@ -107,16 +80,16 @@ def test_every_session_and_transfer_statement_is_scoped():
 
 def _transfer_bucket_names():
     bucket = load_template("artifacts")["Resources"]["SsmTransferBucket"]["Properties"]["BucketName"]
-    return [_sub(bucket, Environment=environment) for environment in ENVIRONMENTS]
+    return [sub(bucket, Environment=environment) for environment in ENVIRONMENTS]
 
 
 def test_the_host_moves_files_only_under_the_instance_prefixes_of_the_transfer_buckets():
     # What the plugin calls (head_bucket, upload, download, delete), on what it names: <instance-id>/...
     [find] = [s for s in statements_with(JENKINS, "s3:ListBucket") if "ssm-transfer" in str(s["Resource"])]
     [transfer] = [s for s in statements_with(JENKINS, "s3:PutObject") if "ssm-transfer" in str(s["Resource"])]
-    assert sorted(_listed(transfer["Action"])) == ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
-    [objects] = _resources(transfer)
-    [buckets] = _resources(find)
+    assert sorted(listed(transfer["Action"])) == ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    [objects] = resources(transfer)
+    [buckets] = resources(find)
     assert objects == buckets + "/i-*"
     for name in _transfer_bucket_names():
         assert fnmatch.fnmatchcase(f"arn:aws:s3:::{name}", buckets)

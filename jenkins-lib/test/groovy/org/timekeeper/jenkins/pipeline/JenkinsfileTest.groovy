@@ -33,6 +33,7 @@ class JenkinsfileTest extends PipelineTestBase {
             shell.stackOutputs["timekeeper-${name}-network.VpcCidr".toString()] = '10.1.0.0/16'
             shell.stackOutputs["timekeeper-${name}-artifacts.SsmTransferBucketName".toString()] =
                     "timekeeper-${name}-ssm-transfer".toString()
+            shell.stackOutputs["timekeeper-${name}-app.AutoScalingGroupName".toString()] = "timekeeper-${name}".toString()
         }
     }
 
@@ -79,11 +80,13 @@ class JenkinsfileTest extends PipelineTestBase {
                         String.format(outputQuery, 'VpcCidr'),
                 'aws cloudformation describe-stacks --stack-name timekeeper-dev-artifacts ' +
                         String.format(outputQuery, 'SsmTransferBucketName'),
+                'aws cloudformation describe-stacks --stack-name timekeeper-dev-app ' +
+                        String.format(outputQuery, 'AutoScalingGroupName'),
                 ".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/dev -e service_version=${version} " +
                         "-e rolling_serial=1 -e release_parameter=/timekeeper/dev/release " +
                         "-e release_sha256=${sha256(workspaceFiles[jar])} -e release_bundle_sha256=${sha256(workspaceFiles[bundle])} " +
                         "-e artifact_bucket=${devBucket} -e target_group_arn=arn:aws:tg/dev -e vpc_cidr=10.1.0.0/16 " +
-                        '-e ssm_transfer_bucket=timekeeper-dev-ssm-transfer',
+                        '-e ssm_transfer_bucket=timekeeper-dev-ssm-transfer -e auto_scaling_group_name=timekeeper-dev',
                 "curl -sS -f -o /dev/null -D - --max-time 10 ${URLS.dev}/api/timezone/Etc/UTC",
         ]*.toString()
         assertEquals(expectedStart, commands().take(expectedStart.size()))
