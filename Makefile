@@ -3,6 +3,7 @@
 #   make test      every test of the repository (what CI runs)
 #   make up | status | deploy VERSION=x.y.z | scale NODES=n | down   the local fleet by hand
 #   make bench     throughput and latency against the Go reference server
+#   make image     the container image: container/target/timekeeper-image.tar (timekeeper:VERSION)
 #   make soak      SOAK_DEPLOYS (20) rolling deploys in a row under load, a line per deploy
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -21,7 +22,7 @@ LB_RETRIES ?= 0
 SOAK_DEPLOYS ?= 20
 export VERSION NODES LB_RETRIES SOAK_DEPLOYS
 
-.PHONY: help setup build test test-java test-python demo soak up status deploy scale down bench
+.PHONY: help setup build image test test-java test-python test-container demo soak up status deploy scale down bench
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -33,7 +34,12 @@ setup:
 build: setup
 	$(MVN) -pl service -am package -DskipTests -Drevision=$(VERSION)
 
-test: setup test-java test-python
+# The service's OCI image, by Jib without a Docker daemon (container/pom.xml); about two
+# minutes (jdeps, jlink, an AppCDS training run), so not part of `mvn verify`.
+image: setup
+	$(MVN) -Pimage -pl container -am package -DskipTests -Drevision=$(VERSION)
+
+test: setup test-java test-python test-container
 
 # service/ (API, all-zones correctness, drain) and jenkins-lib/ (pipeline tests)
 test-java:
@@ -43,6 +49,11 @@ test-java:
 # (lint, security scan, deploy into the AWS emulator)
 test-python:
 	$(VENV)/bin/pytest -p no:cacheprovider ansible/tests cloudformation/tests
+
+# The image under podman: what it holds, serving, `podman stop` under load through the
+# ALB-like HAProxy, push to and pull from a local registry (container/tests)
+test-container: image
+	$(VENV)/bin/pytest -p no:cacheprovider container/tests
 
 demo: setup
 	fleet/demo
