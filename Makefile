@@ -4,6 +4,7 @@
 #   make up | status | deploy VERSION=x.y.z | scale NODES=n | down   the local fleet by hand
 #   make bench     throughput and latency against the Go reference server
 #   make image     the container image: container/target/timekeeper-image.tar (timekeeper:VERSION)
+#   make push IMAGE_REPOSITORY=registry/name   that image to a registry (ECR), as name:VERSION
 #   make soak      SOAK_DEPLOYS (20) rolling deploys in a row under load, a line per deploy
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -20,9 +21,13 @@ NODES    ?= 3
 LB_RETRIES ?= 0
 # Rolling deploys in a row for `make soak`.
 SOAK_DEPLOYS ?= 20
+# Where `make push` sends the image, e.g. <account>.dkr.ecr.<region>.amazonaws.com/timekeeper-dev
+# (the ECS stack's RepositoryUri output); PUSH_OPTS adds Jib options (-Djib.allowInsecureRegistries=true).
+IMAGE_REPOSITORY ?=
+PUSH_OPTS ?=
 export VERSION NODES LB_RETRIES SOAK_DEPLOYS
 
-.PHONY: help setup build image test test-java test-python test-container demo soak up status deploy scale down bench
+.PHONY: help setup build image push test test-java test-python test-container demo soak up status deploy scale down bench
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -37,7 +42,15 @@ build: setup
 # The service's OCI image, by Jib without a Docker daemon (container/pom.xml); about two
 # minutes (jdeps, jlink, an AppCDS training run), so not part of `mvn verify`.
 image: setup
-	$(MVN) -Pimage -pl container -am package -DskipTests -Drevision=$(VERSION)
+	$(MVN) -Pimage -pl service,container package -DskipTests -Drevision=$(VERSION)
+
+# Jib builds the same image again (it is reproducible) straight into the registry: the
+# commit label is the one `make image` read, so the pushed image id is the built one.
+IMAGE_REVISION = $(shell tar -xOf container/target/timekeeper-image.tar config.json | jq -r '.config.Labels["org.opencontainers.image.revision"]')
+push:
+	@test -n "$(IMAGE_REPOSITORY)" || { echo "usage: make push IMAGE_REPOSITORY=<registry>/<name> [VERSION=x.y.z]" >&2; exit 2; }
+	$(MVN) -Pimage -pl container jib:build -Drevision=$(VERSION) -Djib.to.image=$(IMAGE_REPOSITORY):$(VERSION) \
+	  -Dgit.commit.id=$(IMAGE_REVISION) $(PUSH_OPTS)
 
 test: setup test-java test-python test-container
 

@@ -16,13 +16,14 @@ PARAMETERS_DIR = CLOUDFORMATION_DIR / "parameters"
 SERVICE = "timekeeper"
 # The application environments, each deployed as these stacks in this order.
 ENVIRONMENTS = ("dev", "staging", "prod")
-APPLICATION_STACKS = ("network", "artifacts", "load-balancer", "app")
+# ecs (the service on Fargate) comes last: teams choose it or app; the emulator runs both.
+APPLICATION_STACKS = ("network", "artifacts", "load-balancer", "app", "ecs")
 # The Jenkins host lives in its own network, deployed once.
 CI_ENVIRONMENT = "ci"
 CI_STACKS = ("network", "jenkins")
 ALL_ENVIRONMENTS = (*ENVIRONMENTS, CI_ENVIRONMENT)
 
-TEMPLATE_NAMES = ("network", "artifacts", "load-balancer", "app", "jenkins")
+TEMPLATE_NAMES = ("network", "artifacts", "load-balancer", "app", "ecs", "jenkins")
 
 
 def template_path(name):

@@ -10,12 +10,17 @@ import requests
 from container_support import API_PATH, READY_PATH, REPO, Container, run_once
 
 
-def test_the_image_is_labelled_with_the_release_and_the_commit_it_was_built_from(image):
+def test_the_image_is_labelled_with_the_release_and_the_commit_it_was_built_from(image, containers):
     labels = image.inspect()["Config"]["Labels"]
-    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True,
-                          check=True).stdout.strip()
     assert labels["org.opencontainers.image.version"] == image.tag
-    assert labels["org.opencontainers.image.revision"] == head
+    revision = labels["org.opencontainers.image.revision"]
+    assert re.fullmatch(r"[0-9a-f]{40}", revision)
+    assert subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", revision + "^{commit}"]).returncode == 0
+    # The commit the service inside reports (abbreviated) is the label's.
+    container = Container(image, "127.0.4.3")
+    containers.append(container)
+    container.start()
+    assert revision.startswith(requests.get(container.url + "/api/info", timeout=10).json()["commit"])
 
 
 def test_java_is_the_entrypoint_in_exec_form_and_runs_as_the_services_user(image):
