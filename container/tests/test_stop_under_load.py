@@ -115,3 +115,12 @@ def test_podman_stop_under_load_through_an_alb_like_haproxy_fails_no_request(ima
     assert any(kind == "api" and status == 200 and at > unready_at for at, kind, status in probe.samples), \
         "no request was served directly after readiness turned 503"
     assert down_at is not None and down_at < exited_at, "HAProxy did not take the container out before it exited"
+
+
+def test_a_stop_timeout_inside_the_shutdown_delay_kills_the_jvm_mid_drain(image, containers):
+    """The reason for ECS's StopTimeout (and podman's --time) above the drain: below it the
+    JVM is still serving its shutdown delay when SIGKILL comes, and exits 137."""
+    container = Container(image, "127.0.4.13")
+    containers.append(container)
+    container.start()
+    assert container.stop(SHUTDOWN_DELAY_SECONDS // 3) == 137
