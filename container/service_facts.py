@@ -42,10 +42,6 @@ def app_port() -> int:
     return int(_default_of(_config()["server"]["applicationConnectors"][0]["port"]))
 
 
-def admin_port() -> int:
-    return int(_default_of(_config()["server"]["adminConnectors"][0]["port"]))
-
-
 def shutdown_delay_seconds() -> int:
     return _seconds(_default_of(_config()["health"]["shutdownWaitPeriod"]))
 
@@ -57,7 +53,6 @@ def shutdown_grace_seconds() -> int:
 FACTS = {
     "ready_path": ready_path,
     "app_port": app_port,
-    "admin_port": admin_port,
     "shutdown_delay_seconds": shutdown_delay_seconds,
     "shutdown_grace_seconds": shutdown_grace_seconds,
 }
