@@ -17,7 +17,11 @@ SERVICE_ADMIN_PORT=${SERVICE_ADMIN_PORT:-18081}
 REFERENCE_PORT=${REFERENCE_PORT:-18090}
 SERVICE_URL=http://$BENCH_HOST:$SERVICE_APP_PORT
 REFERENCE_URL=http://$BENCH_HOST:$REFERENCE_PORT
-READY_PATH='/health-check?type=ready'
+# From the service's platform contract (service.yml): SERVICE_NAME, READY_PATH and
+# TRAINING_PATHS (the AppCDS training run's requests, the same as the Ansible role's).
+CONTRACT_SHELL=$("$REPO_DIR/.venv/bin/python" "$REPO_DIR/lib/service_contract.py" shell) \
+  || { echo "bench: FAILED: could not read the service contract (service.yml)" >&2; exit 1; }
+eval "$CONTRACT_SHELL"
 # The one request both servers are measured on.
 BENCH_PATH=${BENCH_PATH:-/api/timezone/Europe/London}
 
@@ -52,14 +56,14 @@ build_go_tools() {
 }
 
 # Prints the path of the service jar to measure: BENCH_JAR when given, else
-# service/target/timekeeper-$VERSION.jar, rebuilt with `make build` when missing
+# service/target/$SERVICE_NAME-$VERSION.jar, rebuilt with `make build` when missing
 # or older than any source of the service or of the parent pom.
 service_jar() {
   local jar=${BENCH_JAR:-}
   if [ -n "$jar" ]; then
     [ -f "$jar" ] || die "BENCH_JAR=$jar does not exist"
   else
-    jar=$REPO_DIR/service/target/timekeeper-$VERSION.jar
+    jar=$REPO_DIR/service/target/$SERVICE_NAME-$VERSION.jar
     if [ ! -f "$jar" ] || [ -n "$(find "$REPO_DIR/service/src" "$REPO_DIR/service/pom.xml" \
         "$REPO_DIR/pom.xml" -newer "$jar" -print -quit)" ]; then
       log "building $jar"

@@ -24,6 +24,10 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "lib"))
+
+import service_contract  # noqa: E402
+
 FLEET_DIR = REPO / ".fleet"
 ARTIFACTS_DIR = FLEET_DIR / "artifacts"
 LOG_DIR = FLEET_DIR / "logs"
@@ -35,12 +39,16 @@ SUPERVISORD_CONF = FLEET_DIR / "supervisord.conf"
 SUPERVISORD_PIDFILE = FLEET_DIR / "supervisord.pid"
 HAPROXY_SOCKET = FLEET_DIR / "haproxy.sock"
 VENV_BIN = REPO / ".venv" / "bin"
-SERVICE = "timekeeper"
-BACKEND = "timekeeper"
+# The service's platform contract (service.yml): its name (jar, supervisor programs,
+# HAProxy backend), app port, readiness path and rolling deploy batch size.
+CONTRACT = service_contract.load()
+SERVICE = CONTRACT["name"]
+APP_PORT = CONTRACT["ports"]["app"]
+READY_PATH = CONTRACT["paths"]["ready"]
+BATCH_SIZE = CONTRACT["rolling_deploy"]["batch_size"]
 LB_ADDRESS = ("127.0.0.1", 8000)
 # inventory/local lists node1..node3; more come from scale-out.
 BASE_NODES = 3
-APP_PORT = 8080
 
 
 class FleetError(RuntimeError):
@@ -293,7 +301,7 @@ def lb_states() -> dict[str, str]:
     states = {}
     for line in lines[1:]:
         row = dict(zip(header, line.split(",")))
-        if row.get("pxname") == BACKEND and row.get("svname") not in ("FRONTEND", "BACKEND"):
+        if row.get("pxname") == SERVICE and row.get("svname") not in ("FRONTEND", "BACKEND"):
             states[row["svname"]] = row["status"]
     return states
 
@@ -317,7 +325,7 @@ def node_state(name: str) -> dict:
         if status == 200:
             state["version"] = headers.get("x-app-version", "")
             state["started_at"] = json.loads(body).get("started_at", "")
-        state["ready"] = http_get(address, APP_PORT, "/health-check?type=ready")[0] == 200
+        state["ready"] = http_get(address, APP_PORT, READY_PATH)[0] == 200
     except (OSError, http.client.HTTPException, ValueError):
         pass
     return state
@@ -414,8 +422,8 @@ ROLLING_DEPLOY = "ansible/rolling_deploy.yml"
 
 
 def deploy_args(version: str, timings_file: Path | None = None, extra_args: tuple[str, ...] = ()) -> list[str]:
-    """ansible/rolling_deploy.yml's variables for a deploy of this release."""
-    args = [*release_args(version), *extra_args]
+    """ansible/rolling_deploy.yml's variables for a deploy of this release, in the contract's batches."""
+    args = [*release_args(version), "-e", "rolling_deploy_batch_size=%d" % BATCH_SIZE, *extra_args]
     if timings_file is not None:
         args += ["-e", "rolling_deploy_timings_file=%s" % timings_file]
     return args

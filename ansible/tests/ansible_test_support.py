@@ -10,9 +10,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "fleet"))
+sys.path.insert(0, str(REPO / "lib"))
 
 import local_fleet  # noqa: E402
+import service_contract  # noqa: E402
 from load import SteadyLoad  # noqa: E402
+
+# The service's platform contract (service.yml): what every layer must agree with.
+SERVICE = service_contract.load()
 
 # The two releases the fleet tests roll between; the demo uses the same two, so their
 # published jars (.fleet/artifacts) serve both. 1.0.0-SNAPSHOT is the jar `mvn verify`

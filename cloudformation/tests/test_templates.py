@@ -13,8 +13,8 @@ import yaml
 from cfn_templates import (
     ALL_ENVIRONMENTS, CI_ENVIRONMENT,
     CLOUDFORMATION_DIR, ENVIRONMENTS, PARAMETERS_DIR, REPO_ROOT, TEMPLATE_NAMES, load_balancer_attributes,
-    load_parameters, load_template, service_default_seconds, stack_name, stacks_of, target_group_attributes,
-    template_path, the_resource,
+    SERVICE, load_parameters, load_template, service_default_seconds, stack_name, stacks_of,
+    target_group_attributes, template_path, the_resource,
 )
 
 CHECKOV = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
@@ -115,16 +115,45 @@ def test_a_rolling_update_never_drops_below_the_serving_minimum(environment):
     assert rolling["MaxBatchSize"] == 1 and rolling["WaitOnResourceSignals"] is True
 
 
+def test_the_templates_defaults_are_the_service_contracts():
+    defaults = {"ServiceName": SERVICE["name"], "AppPort": SERVICE["ports"]["app"],
+                "AdminPort": SERVICE["ports"]["admin"], "HealthCheckPath": SERVICE["paths"]["ready"]}
+    found = set()
+    for name in TEMPLATE_NAMES:
+        for key, parameter in load_template(name)["Parameters"].items():
+            if key in defaults:
+                assert str(parameter["Default"]) == str(defaults[key]), (name, key)
+                found.add(key)
+    assert found == set(defaults)
+    target_group = the_resource(load_template("load-balancer"), "AWS::ElasticLoadBalancingV2::TargetGroup")
+    assert target_group["Properties"]["HealthCheckPath"] == {"Ref": "HealthCheckPath"}
+    assert target_group["Properties"]["Port"] == {"Ref": "AppPort"}
+
+
+@pytest.mark.parametrize("environment", ALL_ENVIRONMENTS)
+def test_parameter_files_leave_the_service_contracts_facts_to_the_defaults(environment):
+    for stack in stacks_of(environment):
+        assert not {"ServiceName", "AppPort", "AdminPort", "HealthCheckPath"} & set(load_parameters(environment, stack))
+
+
+def test_the_release_parameter_is_named_as_the_contract_says():
+    name = SERVICE["release"]["parameter"].format(service="${ServiceName}", environment="${Environment}")
+    artifacts = load_template("artifacts")["Resources"]["ReleaseParameter"]["Properties"]
+    assert artifacts["Name"] == {"Fn::Sub": name}
+    user_data = the_resource(load_template("app"), "AWS::EC2::LaunchTemplate")["Properties"]["LaunchTemplateData"]
+    assert user_data["UserData"]["Fn::Base64"]["Fn::Sub"][1]["ReleaseParameter"] == {"Fn::Sub": name}
+
+
 def test_the_load_balancer_stops_routing_to_a_draining_node_before_it_stops_serving():
     health_check = the_resource(load_template("load-balancer"), "AWS::ElasticLoadBalancingV2::TargetGroup")["Properties"]
     time_to_out_of_rotation = health_check["HealthCheckIntervalSeconds"] * health_check["UnhealthyThresholdCount"]
-    assert time_to_out_of_rotation < service_default_seconds("SHUTDOWN_DELAY")
+    assert time_to_out_of_rotation < SERVICE["drain"]["shutdown_delay_seconds"]
     assert health_check["HealthCheckTimeoutSeconds"] < health_check["HealthCheckIntervalSeconds"]
 
 
 def test_in_flight_requests_outlast_neither_the_deregistration_delay_nor_the_drain_hook():
     deregistration_delay = int(target_group_attributes(load_template("load-balancer"))["deregistration_delay.timeout_seconds"])
-    assert deregistration_delay >= service_default_seconds("SHUTDOWN_GRACE_PERIOD")
+    assert deregistration_delay >= SERVICE["drain"]["shutdown_grace_seconds"]
     assert deregistration_delay < 300  # explicit and short, not the AWS default
     hook = the_resource(load_template("app"), "AWS::AutoScaling::LifecycleHook")["Properties"]
     assert hook["LifecycleTransition"] == "autoscaling:EC2_INSTANCE_TERMINATING"

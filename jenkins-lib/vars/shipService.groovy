@@ -39,8 +39,8 @@ def call(Map settings = [:]) {
             approvalEnvironments: ['prod'],
             // Who may approve: comma-separated users or groups. '' is anyone allowed to build the job.
             approvers: '',
-            // How many nodes a rolling deploy updates at once.
-            rollingSerial: 1,
+            // How many nodes a rolling deploy updates at once (the service contract's rolling_deploy.batch_size).
+            batchSize: 1,
             // Playbook variable to '<stack layer>.<OutputKey>': read from the environment's stack
             // <service>-<environment>-<layer> before each deploy. (Every play also gets release_parameter,
             // release_sha256, release_bundle_sha256 and artifact_bucket.)
@@ -49,8 +49,9 @@ def call(Map settings = [:]) {
             ansibleBundle: false,
             // Creates .venv with Ansible on an agent that has none (see rollingDeploy).
             ansibleSetupCommand: 'python3 -m venv .venv && .venv/bin/pip install -q -r ansible/requirements.txt',
-            // The path the smoke test requests on each environment's public URL.
-            smokePath: '/health-check?type=ready',
+            // The path the smoke test requests on each environment's public URL (the service contract's
+            // paths.smoke): a real API answer that carries the release version.
+            smokePath: null,
             // The AWS region of the bucket and SSM parameters. '' is the agent's default.
             awsRegion: '',
             // The agent label to run on. '' is any agent.
@@ -67,7 +68,8 @@ def call(Map settings = [:]) {
     Map config = Settings.merge('shipService', defaultConfig, settings)
     Settings.matching('shipService', 'service', config.service, Release.SERVICE_PATTERN,
             'a lower-case name (letters, digits, dashes)')
-    Settings.positive('shipService', config, ['rollingSerial', 'buildTimeoutMinutes', 'deployTimeoutMinutes',
+    Settings.matching('shipService', 'smokePath', config.smokePath, Environment.PATH_PATTERN, 'a path starting with /')
+    Settings.positive('shipService', config, ['batchSize', 'buildTimeoutMinutes', 'deployTimeoutMinutes',
                                               'smokeTimeoutMinutes', 'approvalTimeoutMinutes'])
     List<Environment> promotionPath = Environment.promotionPath('shipService', config.promotionPath,
             config.environmentUrls, config.artifactBuckets, config.approvalEnvironments)
@@ -161,7 +163,7 @@ private void deploy(Environment target, Environment previous, Map outcome, List<
                                 awsRegion: config.awsRegion)
                     }
                     rollingDeploy(environment: target.name, version: release.version,
-                            rollingSerial: config.rollingSerial,
+                            batchSize: config.batchSize,
                             extraVars: playbookVariables(target, release, stackOutputs, config),
                             setupCommand: config.ansibleSetupCommand)
                 }

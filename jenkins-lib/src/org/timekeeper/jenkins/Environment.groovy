@@ -14,6 +14,8 @@ class Environment implements Serializable {
     /** Environment names become inventory folders, SSM path segments and lock names. */
     static final String NAME_PATTERN = /[a-z][a-z0-9-]{0,31}/
     static final String URL_PATTERN = /https?:\/\/[^\s'"]+/
+    /** A path (and query) requested on an environment's public URL. */
+    static final String PATH_PATTERN = /\/[^\s'"]*/
 
     final String name
     final String publicUrl
