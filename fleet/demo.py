@@ -54,8 +54,8 @@ def phase_row(name: str, report: HeyReport, seconds: float) -> str:
 def render(result: dict) -> str:
     lines = [
         "timekeeper local fleet demo, %s" % result["at"],
-        "fleet: %d nodes behind HAProxy 127.0.0.1:8000 (%s); rolling deploy %s -> %s (ansible/rolling_deploy.yml, serial 1)"
-        % (result["nodes"], result["load_balancer"], result["from"], result["to"]),
+        "fleet: %d nodes behind HAProxy 127.0.0.1:8000 (%s); rolling deploy %s -> %s (ansible/rolling_deploy.yml, %d node(s) at a time)"
+        % (result["nodes"], result["load_balancer"], result["from"], result["to"], result["batch_size"]),
         "load: hey, %d workers x %d req/s = %d req/s offered, GET %s; plus a 10 req/s sampler recording who answered"
         % (WORKERS, PER_WORKER_QPS, WORKERS * PER_WORKER_QPS, result["path"]),
         "",
@@ -131,6 +131,8 @@ def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
         result = {
             "at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
             "nodes": nodes, "from": from_version, "to": to_version, "path": path,
+            # what local_fleet.deploy passes: the service contract's rolling_deploy.batch_size
+            "batch_size": local_fleet.BATCH_SIZE,
             "load_balancer": ("retries %d, redispatch: opted in" % local_fleet.lb_retries() if local_fleet.lb_retries()
                               else "as an ALB: no retry, no redispatch"),
             "before": before_report, "before_seconds": before.ended - before.started,

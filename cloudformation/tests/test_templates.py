@@ -136,12 +136,18 @@ def test_parameter_files_leave_the_service_contracts_facts_to_the_defaults(envir
         assert not {"ServiceName", "AppPort", "AdminPort", "HealthCheckPath"} & set(load_parameters(environment, stack))
 
 
-def test_the_release_parameter_is_named_as_the_contract_says():
+def test_the_release_parameter_and_bundle_are_named_as_the_contract_says():
     name = SERVICE["release"]["parameter"].format(service="${ServiceName}", environment="${Environment}")
     artifacts = load_template("artifacts")["Resources"]["ReleaseParameter"]["Properties"]
     assert artifacts["Name"] == {"Fn::Sub": name}
     user_data = the_resource(load_template("app"), "AWS::EC2::LaunchTemplate")["Properties"]["LaunchTemplateData"]
     assert user_data["UserData"]["Fn::Base64"]["Fn::Sub"][1]["ReleaseParameter"] == {"Fn::Sub": name}
+    # the bundle the user data fetches, under the shell variables of the release version's one name
+    bundle_key = SERVICE["release"]["bundle_key"].format(
+        service="$SERVICE", version="$" + SERVICE["release"]["version_variable"].upper())
+    script = user_data["UserData"]["Fn::Base64"]["Fn::Sub"][0]
+    assert f'"s3://$ARTIFACT_BUCKET/{bundle_key}"' in script
+    assert '-e %s="$%s"' % (SERVICE["release"]["version_variable"], SERVICE["release"]["version_variable"].upper()) in script
 
 
 def test_the_load_balancer_stops_routing_to_a_draining_node_before_it_stops_serving():

@@ -170,7 +170,8 @@ def test_user_data_bootstraps_the_release_the_environment_runs(tmp_path, environ
     args = playbook["args"]
     assert args[:5] == ["ansible/bootstrap.yml", "-i", "localhost,", "-c", "local"]
     extra_vars = dict(a.split("=", 1) for a in args[args.index("-e"):] if a != "-e")
-    assert extra_vars["service_name"] == "timekeeper"
+    # the service's name, ports and paths come with the bundle: its service.yml
+    assert "service_name" not in extra_vars
     assert extra_vars["service_environment"] == environment
     assert extra_vars["release_version"] == "1.4.2"
     assert extra_vars["release_sha256"] == JAR_SHA256  # the jar is checked against the record too
