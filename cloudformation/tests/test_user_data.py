@@ -182,8 +182,7 @@ def test_user_data_bootstraps_the_release_the_environment_runs(tmp_path, environ
     assert playbook["ansible_config"] == f"{playbook['cwd']}/ansible/ansible.cfg"
 
     [install] = calls_of(calls, "pip", "install")
-    wanted = _pins(REPO_ROOT / "ansible/requirements.txt", {"ansible", "ansible-core"}) \
-        + _pins(REPO_ROOT / "requirements.txt", {"boto3", "botocore"})
+    wanted = _pins(REPO_ROOT / "ansible/requirements.txt", {"ansible", "ansible-core", "boto3", "botocore"})
     assert sorted(a for a in install["args"] if "==" in a) == sorted(wanted)
 
     assert [c["args"] for c in calls_of(calls, "cfn-signal")] == [

@@ -20,7 +20,7 @@ def call(Map settings = [:]) {
             // More playbook variables, name to value, passed with -e in this order.
             extraVars: [:],
             // Creates the virtualenv with Ansible when .venv/bin/ansible-playbook is missing.
-            setupCommand: 'python3 -m venv .venv && .venv/bin/pip install -q -r ansible/requirements.txt',
+            setupCommand: 'python3.11 -m venv .venv && .venv/bin/pip install -q -r ansible/requirements.txt',
     ]
     Map config = Settings.merge('rollingDeploy', defaultConfig, settings)
     String environment = Settings.matching('rollingDeploy', 'environment', config.environment,

@@ -37,6 +37,10 @@ class JenkinsfileTest extends PipelineTestBase {
             shell.stackOutputs["timekeeper-${name}-network.VpcCidr".toString()] = '10.1.0.0/16'
             shell.stackOutputs["timekeeper-${name}-artifacts.SsmTransferBucketName".toString()] =
                     "timekeeper-${name}-ssm-transfer".toString()
+            // what the pipeline no longer retypes: each environment's URL and bucket, from its stacks
+            shell.stackOutputs["timekeeper-${name}-load-balancer.ServiceUrl".toString()] = URLS[name]
+            shell.stackOutputs["timekeeper-${name}-artifacts.ArtifactBucketName".toString()] =
+                    "timekeeper-${name}-artifacts-${ACCOUNT_AND_REGION}".toString()
         }
     }
 
@@ -73,6 +77,8 @@ class JenkinsfileTest extends PipelineTestBase {
                 'make test',
                 'git rev-parse HEAD',
                 "mvn -B -ntp -pl service -am -DskipTests -Drevision=${version} package",
+                'aws cloudformation describe-stacks --stack-name timekeeper-dev-artifacts ' +
+                        String.format(outputQuery, 'ArtifactBucketName'),
                 "sha256sum < ${jar} | sed 's/ .*\$/  timekeeper-${version}.jar/' > ${jar}.sha256",
                 "aws s3 cp ${jar} s3://${devBucket}/${key} --region eu-west-1",
                 "aws s3 cp ${jar}.sha256 s3://${devBucket}/${key}.sha256 --region eu-west-1",
@@ -80,6 +86,10 @@ class JenkinsfileTest extends PipelineTestBase {
                 "sha256sum < ${bundle} | sed 's/ .*\$/  ${version}.tar.gz/' > ${bundle}.sha256",
                 "aws s3 cp ${bundle} s3://${devBucket}/${bundleKey} --region eu-west-1",
                 "aws s3 cp ${bundle}.sha256 s3://${devBucket}/${bundleKey}.sha256 --region eu-west-1",
+                'aws cloudformation describe-stacks --stack-name timekeeper-dev-load-balancer ' +
+                        String.format(outputQuery, 'ServiceUrl'),
+                'aws cloudformation describe-stacks --stack-name timekeeper-dev-artifacts ' +
+                        String.format(outputQuery, 'ArtifactBucketName'),
                 'aws cloudformation describe-stacks --stack-name timekeeper-dev-load-balancer ' +
                         String.format(outputQuery, 'TargetGroupArn'),
                 'aws cloudformation describe-stacks --stack-name timekeeper-dev-network ' +

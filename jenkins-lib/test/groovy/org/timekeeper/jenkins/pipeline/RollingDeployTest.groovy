@@ -49,7 +49,7 @@ class RollingDeployTest extends PipelineTestBase {
 
         runScript(JOB)
 
-        assertEquals('python3 -m venv .venv && .venv/bin/pip install -q -r ansible/requirements.txt', commands()[0])
+        assertEquals('python3.11 -m venv .venv && .venv/bin/pip install -q -r ansible/requirements.txt', commands()[0])
         assertTrue(commands()[1].startsWith('.venv/bin/ansible-playbook '))
     }
 
