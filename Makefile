@@ -10,6 +10,8 @@ SHELL := /bin/bash
 
 VENV     := .venv
 MVN      := mvn -B -q -ntp
+# The local fleet's commands (up, status, deploy, scale, down): fleet/local_fleet.py
+FLEET    := $(VENV)/bin/python fleet/local_fleet.py
 # The release version built by `make build` / `make deploy`.
 VERSION  ?= 1.0.0-SNAPSHOT
 # Local fleet size for `make up` / `make demo` / `make scale`.
@@ -45,25 +47,25 @@ test-python:
 	$(VENV)/bin/pytest -p no:cacheprovider ansible/tests cloudformation/tests
 
 demo: setup
-	fleet/demo
+	$(VENV)/bin/python fleet/demo.py
 
 soak: setup
 	$(VENV)/bin/python fleet/soak.py
 
 up: setup
-	fleet/up
+	$(FLEET) up
 
 status:
-	@fleet/status
+	@$(FLEET) status
 
 deploy: setup
-	fleet/deploy
+	$(FLEET) deploy
 
 scale: setup
-	fleet/scale
+	$(FLEET) scale
 
 down:
-	fleet/down
+	$(FLEET) down
 
 bench: setup
 	bench/run

@@ -44,6 +44,12 @@ SERVICE_ENV=(
 SERVER_PIDS=()
 
 log() { echo "bench: $*" >&2; }
+
+# median: the median of the numbers on stdin, one a line (the mean of the middle two for an
+# even count); fails on no input.
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 die() { echo "bench: FAILED: $*" >&2; exit 1; }
 
 build_go_tools() {

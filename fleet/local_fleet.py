@@ -2,8 +2,9 @@
 
 Everything is installed and rolled by the same playbooks as on AWS (ansible/bootstrap.yml,
 ansible/rolling_deploy.yml) with inventory/local; supervisord stands in for systemd and
-HAProxy for the ALB. State lives under .fleet/ (git-ignored). Used by the fleet/ commands
-(make up | status | deploy | scale | down | demo) and by the tests in ansible/tests.
+HAProxy for the ALB. State lives under .fleet/ (git-ignored). The Makefile runs it
+(make up | status | deploy | scale | down; NODES, VERSION, LB_RETRIES from there); the demo,
+the soak and the tests in ansible/tests import it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,7 +25,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "lib"))
+# HAProxy's runtime API, as the lb_membership role's haproxy driver speaks it
+sys.path.insert(0, str(REPO / "ansible" / "roles" / "lb_membership" / "module_utils"))
 
+import haproxy_admin  # noqa: E402
 import service_contract  # noqa: E402
 
 FLEET_DIR = REPO / ".fleet"
@@ -72,7 +75,7 @@ def write_scale_out_inventory(nodes: int) -> None:
         SCALE_OUT_INVENTORY.unlink(missing_ok=True)
         return
     SCALE_OUT_INVENTORY.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# written by fleet/scale: the nodes beyond inventory/local's three", "timekeeper:", "  hosts:"]
+    lines = ["# written by make scale (fleet/local_fleet.py): the nodes beyond inventory/local's three", "timekeeper:", "  hosts:"]
     for n in range(BASE_NODES + 1, nodes + 1):
         lines += ["    node%d:" % n, "      ansible_host: %s" % node_address("node%d" % n)]
     SCALE_OUT_INVENTORY.write_text("\n".join(lines) + "\n")
@@ -277,33 +280,13 @@ def node_pid(name: str) -> int | None:
 
 # --- HAProxy and the nodes --------------------------------------------------------------
 
-def haproxy_command(command: str) -> str:
-    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    client.settimeout(5)
-    try:
-        client.connect(str(HAPROXY_SOCKET))
-        client.sendall(command.encode() + b"\n")
-        chunks = []
-        while chunk := client.recv(65536):
-            chunks.append(chunk)
-    finally:
-        client.close()
-    return b"".join(chunks).decode()
-
-
 def lb_states() -> dict[str, str]:
     """HAProxy's status of each node (UP, DOWN, DRAIN, MAINT...); {} when HAProxy is not up."""
     try:
-        lines = haproxy_command("show stat").lstrip("# ").splitlines()
+        servers = haproxy_admin.read_servers(str(HAPROXY_SOCKET))
     except OSError:
         return {}
-    header = lines[0].split(",")
-    states = {}
-    for line in lines[1:]:
-        row = dict(zip(header, line.split(",")))
-        if row.get("pxname") == SERVICE and row.get("svname") not in ("FRONTEND", "BACKEND"):
-            states[row["svname"]] = row["status"]
-    return states
+    return {server["name"]: server["status"] for server in servers if server["backend"] == SERVICE}
 
 
 def http_get(host: str, port: int, path: str, timeout: float = 3) -> tuple[int, dict, bytes]:
