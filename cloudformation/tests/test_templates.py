@@ -147,7 +147,11 @@ def test_the_release_parameter_and_bundle_are_named_as_the_contract_says():
         service="$SERVICE", version="$" + SERVICE["release"]["version_variable"].upper())
     script = user_data["UserData"]["Fn::Base64"]["Fn::Sub"][0]
     assert f'"s3://$ARTIFACT_BUCKET/{bundle_key}"' in script
-    assert '-e %s="$%s"' % (SERVICE["release"]["version_variable"], SERVICE["release"]["version_variable"].upper()) in script
+    # ... and hands on to the bundle's script, which passes it to the playbooks under that name
+    version_variable = SERVICE["release"]["version_variable"]
+    assert '%s="$%s"' % ((version_variable.upper(),) * 2) in script
+    bootstrap = (REPO_ROOT / "ansible" / "bootstrap-instance.sh").read_text()
+    assert '-e %s="$%s"' % (version_variable, version_variable.upper()) in bootstrap
 
 
 def test_the_load_balancer_stops_routing_to_a_draining_node_before_it_stops_serving():

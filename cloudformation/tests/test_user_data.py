@@ -89,10 +89,12 @@ STUB = textwrap.dedent("""\
 
 
 def a_bundle(path, marker=""):
-    """A release's Ansible bundle as the pipeline publishes it (ansible/requirements.txt is
-    what the user data reads from it); a marker makes a tampered one."""
+    """A release's Ansible bundle as the pipeline publishes it (the user data runs its
+    ansible/bootstrap-instance.sh, which reads ansible/requirements.txt); a marker makes a
+    tampered one."""
     with tarfile.open(path, "w:gz") as bundle:
         bundle.add(REPO_ROOT / "ansible" / "requirements.txt", "ansible/requirements.txt")
+        bundle.add(REPO_ROOT / "ansible" / "bootstrap-instance.sh", "ansible/bootstrap-instance.sh")
         if marker:
             (path.parent / "marker").write_text(marker)
             bundle.add(path.parent / "marker", "ansible/roles/dropwizard_service/tasks/marker")
