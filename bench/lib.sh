@@ -25,7 +25,7 @@ eval "$CONTRACT_SHELL"
 # The one request both servers are measured on.
 BENCH_PATH=${BENCH_PATH:-/api/timezone/Europe/London}
 
-VERSION=${VERSION:-1.0.0-SNAPSHOT}
+RELEASE_VERSION=${RELEASE_VERSION:-1.0.0-SNAPSHOT}
 JAVA=${JAVA:-java}
 # The service's JVM options for every run; empty means the JVM's own ergonomics,
 # which is what a plain `java -jar` in production gets.
@@ -62,18 +62,18 @@ build_go_tools() {
 }
 
 # Prints the path of the service jar to measure: BENCH_JAR when given, else
-# service/target/$SERVICE_NAME-$VERSION.jar, rebuilt with `make build` when missing
+# service/target/$SERVICE_NAME-$RELEASE_VERSION.jar, rebuilt with `make build` when missing
 # or older than any source of the service or of the parent pom.
 service_jar() {
   local jar=${BENCH_JAR:-}
   if [ -n "$jar" ]; then
     [ -f "$jar" ] || die "BENCH_JAR=$jar does not exist"
   else
-    jar=$REPO_DIR/service/target/$SERVICE_NAME-$VERSION.jar
+    jar=$REPO_DIR/service/target/$SERVICE_NAME-$RELEASE_VERSION.jar
     if [ ! -f "$jar" ] || [ -n "$(find "$REPO_DIR/service/src" "$REPO_DIR/service/pom.xml" \
         "$REPO_DIR/pom.xml" -newer "$jar" -print -quit)" ]; then
       log "building $jar"
-      make -s -C "$REPO_DIR" build VERSION="$VERSION" >&2 || die "make build VERSION=$VERSION failed"
+      make -s -C "$REPO_DIR" build RELEASE_VERSION="$RELEASE_VERSION" >&2 || die "make build RELEASE_VERSION=$RELEASE_VERSION failed"
       [ -f "$jar" ] || die "make build did not produce $jar"
     else
       log "reusing $jar (newer than every service source)"

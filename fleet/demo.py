@@ -1,6 +1,6 @@
 """make demo: the local fleet under steady load through a rolling deploy, and the report.
 
-up (NODES nodes at $VERSION, the Makefile's 1.0.0-SNAPSHOT unless set) -> steady load
+up (NODES nodes at $RELEASE_VERSION, the Makefile's 1.0.0-SNAPSHOT unless set) -> steady load
 through HAProxy (hey) -> a baseline phase -> the rolling deploy to DEMO_TO_VERSION (1.0.1
 unless set) under the same load -> report -> down. Exits 1 when any request failed or the
 deploy failed. The report is printed and kept in reports/.
@@ -158,10 +158,10 @@ def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
 
 
 def run_with_make_settings(command: str, run, **options) -> int:
-    """Runs a fleet command with the Makefile's settings (VERSION, DEMO_TO_VERSION, NODES,
+    """Runs a fleet command with the Makefile's settings (RELEASE_VERSION, DEMO_TO_VERSION, NODES,
     DEMO_PATH); a FleetError is printed and exits 1."""
     try:
-        return run(os.environ.get("VERSION", "1.0.0-SNAPSHOT"), os.environ.get("DEMO_TO_VERSION", "1.0.1"),
+        return run(os.environ.get("RELEASE_VERSION", "1.0.0-SNAPSHOT"), os.environ.get("DEMO_TO_VERSION", "1.0.1"),
                    int(os.environ.get("NODES", local_fleet.BASE_NODES)),
                    os.environ.get("DEMO_PATH", "/api/timezone/Europe/London"), **options)
     except local_fleet.FleetError as error:

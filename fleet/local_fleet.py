@@ -3,7 +3,7 @@
 Everything is installed and rolled by the same playbooks as on AWS (ansible/bootstrap.yml,
 ansible/rolling_deploy.yml) with inventory/local; supervisord stands in for systemd and
 HAProxy for the ALB. State lives under .fleet/ (git-ignored). The Makefile runs it
-(make up | status | deploy | scale | down; NODES, VERSION, LB_RETRIES from there); the demo,
+(make up | status | deploy | scale | down; NODES, RELEASE_VERSION, LB_RETRIES from there); the demo,
 the soak and the tests in ansible/tests import it.
 """
 
@@ -95,7 +95,7 @@ def artifact_path(version: str) -> Path:
 
 
 def publish(version: str, rebuild: bool = False) -> Path:
-    """Builds the release's jar (make build VERSION=...) unless published, and publishes it
+    """Builds the release's jar (make build RELEASE_VERSION=...) unless published, and publishes it
     to .fleet/artifacts, the local stand-in for the S3 artifact bucket."""
     target = artifact_path(version)
     if target.exists() and not rebuild and target.stat().st_mtime > newest_service_source():
@@ -104,7 +104,7 @@ def publish(version: str, rebuild: bool = False) -> Path:
     rebuild = rebuild or (built.exists() and built.stat().st_mtime < newest_service_source())
     if rebuild or not built.exists():
         print("fleet: building release %s" % version, flush=True)
-        run_logged(["make", "-s", "build", "VERSION=%s" % version], "build-%s" % version)
+        run_logged(["make", "-s", "build", "RELEASE_VERSION=%s" % version], "build-%s" % version)
     # service/target holds one jar per version; a jar whose baked-in version is not its
     # name's would make every X-App-Version check of the deploy fail later and less clearly.
     if baked_version(built) != version:
@@ -463,19 +463,19 @@ def main(argv: list[str]) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("up").add_argument("--nodes", type=int, default=int(os.environ.get("NODES", BASE_NODES)))
     commands.add_parser("status")
-    commands.add_parser("deploy").add_argument("--version", default=os.environ.get("VERSION", ""))
+    commands.add_parser("deploy").add_argument("--version", default=os.environ.get("RELEASE_VERSION", ""))
     commands.add_parser("scale").add_argument("--nodes", type=int, default=int(os.environ.get("NODES", BASE_NODES + 1)))
     commands.add_parser("down")
     options = parser.parse_args(argv)
     try:
         if options.command == "up":
-            up(options.nodes, os.environ.get("VERSION", "1.0.0-SNAPSHOT"), retries=int(os.environ.get("LB_RETRIES") or 0))
+            up(options.nodes, os.environ.get("RELEASE_VERSION", "1.0.0-SNAPSHOT"), retries=int(os.environ.get("LB_RETRIES") or 0))
             return print_status()
         if options.command == "status":
             return print_status()
         if options.command == "deploy":
             if not options.version:
-                raise FleetError("make deploy VERSION=x.y.z")
+                raise FleetError("make deploy RELEASE_VERSION=x.y.z")
             deploy(options.version, rebuild=True)
             return print_status()
         if options.command == "scale":
