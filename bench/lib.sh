@@ -17,11 +17,15 @@ SERVICE_ADMIN_PORT=${SERVICE_ADMIN_PORT:-18081}
 REFERENCE_PORT=${REFERENCE_PORT:-18090}
 SERVICE_URL=http://$BENCH_HOST:$SERVICE_APP_PORT
 REFERENCE_URL=http://$BENCH_HOST:$REFERENCE_PORT
-READY_PATH='/health-check?type=ready'
+# From the service's platform contract (service.yml): SERVICE_NAME, READY_PATH and
+# TRAINING_PATHS (the AppCDS training run's requests, the same as the Ansible role's).
+CONTRACT_SHELL=$("$REPO_DIR/.venv/bin/python" "$REPO_DIR/lib/service_contract.py" shell) \
+  || { echo "bench: FAILED: could not read the service contract (service.yml)" >&2; exit 1; }
+eval "$CONTRACT_SHELL"
 # The one request both servers are measured on.
 BENCH_PATH=${BENCH_PATH:-/api/timezone/Europe/London}
 
-VERSION=${VERSION:-1.0.0-SNAPSHOT}
+RELEASE_VERSION=${RELEASE_VERSION:-1.0.0-SNAPSHOT}
 JAVA=${JAVA:-java}
 # The service's JVM options for every run; empty means the JVM's own ergonomics,
 # which is what a plain `java -jar` in production gets.
@@ -40,6 +44,12 @@ SERVICE_ENV=(
 SERVER_PIDS=()
 
 log() { echo "bench: $*" >&2; }
+
+# median: the median of the numbers on stdin, one a line (the mean of the middle two for an
+# even count); fails on no input.
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 die() { echo "bench: FAILED: $*" >&2; exit 1; }
 
 build_go_tools() {
@@ -52,18 +62,18 @@ build_go_tools() {
 }
 
 # Prints the path of the service jar to measure: BENCH_JAR when given, else
-# service/target/timekeeper-$VERSION.jar, rebuilt with `make build` when missing
+# service/target/$SERVICE_NAME-$RELEASE_VERSION.jar, rebuilt with `make build` when missing
 # or older than any source of the service or of the parent pom.
 service_jar() {
   local jar=${BENCH_JAR:-}
   if [ -n "$jar" ]; then
     [ -f "$jar" ] || die "BENCH_JAR=$jar does not exist"
   else
-    jar=$REPO_DIR/service/target/timekeeper-$VERSION.jar
+    jar=$REPO_DIR/service/target/$SERVICE_NAME-$RELEASE_VERSION.jar
     if [ ! -f "$jar" ] || [ -n "$(find "$REPO_DIR/service/src" "$REPO_DIR/service/pom.xml" \
         "$REPO_DIR/pom.xml" -newer "$jar" -print -quit)" ]; then
       log "building $jar"
-      make -s -C "$REPO_DIR" build VERSION="$VERSION" >&2 || die "make build VERSION=$VERSION failed"
+      make -s -C "$REPO_DIR" build RELEASE_VERSION="$RELEASE_VERSION" >&2 || die "make build RELEASE_VERSION=$RELEASE_VERSION failed"
       [ -f "$jar" ] || die "make build did not produce $jar"
     else
       log "reusing $jar (newer than every service source)"

@@ -15,8 +15,8 @@ import re
 import boto3
 import pytest
 
-from ansible_test_support import (HELD_MIN_SIZE_TAG, REPO, EmulatedAutoScalingGroup, ansible_env, run_playbook,
-                                  scratch_alb_inventory)
+from ansible_test_support import (HELD_MIN_SIZE_TAG, REPO, SERVICE, EmulatedAutoScalingGroup, ansible_env,
+                                  run_playbook, scratch_alb_inventory)
 
 REGION = "eu-west-1"
 NODES = {"node%d" % n: "127.0.1.%d" % n for n in (1, 2, 3)}
@@ -31,7 +31,7 @@ def target_group(moto_endpoint, tmp_path):
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     arn = elbv2.create_target_group(Name="timekeeper-%s" % tmp_path.name[-12:].replace("_", "-"), Protocol="HTTP",
                                     Port=8080, VpcId=vpc, TargetType="ip",
-                                    HealthCheckPath="/health-check?type=ready")["TargetGroups"][0]["TargetGroupArn"]
+                                    HealthCheckPath=SERVICE["paths"]["ready"])["TargetGroups"][0]["TargetGroupArn"]
     elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": 8080} for ip in NODES.values()])
     inventory = tmp_path / "hosts.yml"
     inventory.write_text("timekeeper:\n  hosts:\n" + "".join(

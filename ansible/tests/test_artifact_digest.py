@@ -13,7 +13,7 @@ import subprocess
 import boto3
 import yaml
 
-from ansible_test_support import REPO, ansible_env, run_playbook, scratch_alb_inventory
+from ansible_test_support import REPO, SERVICE, ansible_env, run_playbook, scratch_alb_inventory
 
 import local_fleet  # noqa: E402  (fleet/ is on sys.path through ansible_test_support)
 
@@ -150,7 +150,7 @@ def test_a_tampered_jar_stops_the_rolling_deploy_before_any_node_leaves_the_targ
     elbv2 = session.client("elbv2", endpoint_url=moto_endpoint)
     vpc = session.client("ec2", endpoint_url=moto_endpoint).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     arn = elbv2.create_target_group(Name="timekeeper-digest", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip",
-                                    HealthCheckPath="/health-check?type=ready")["TargetGroups"][0]["TargetGroupArn"]
+                                    HealthCheckPath=SERVICE["paths"]["ready"])["TargetGroups"][0]["TargetGroupArn"]
     # addresses no service listens on (the fleet's are 127.0.1.x): every node reads as stopped
     nodes = {"node%d" % n: "127.0.3.%d" % n for n in (1, 2, 3)}
     elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": 8080} for ip in nodes.values()])

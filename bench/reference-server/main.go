@@ -192,7 +192,7 @@ func (s *server) timezone(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, describe(time.Now(), z, clientIP))
 }
 
-// ready answers the same readiness path as timekeeper, so one probe fits both.
+// ready answers on the service's readiness path (-ready-path), so one probe fits both.
 func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
@@ -205,7 +205,11 @@ func main() {
 	listen := flag.String("listen", "127.0.0.2:18090", "address to listen on (loopback only for benchmarks)")
 	zoneinfo := flag.String("zoneinfo", "/usr/share/zoneinfo", "tzdata zoneinfo directory")
 	version := flag.String("version", "go-reference", "value of the X-App-Version header")
+	readyPath := flag.String("ready-path", "", "the service's readiness path without its query (service.yml, given by bench/run)")
 	flag.Parse()
+	if !strings.HasPrefix(*readyPath, "/") || strings.Contains(*readyPath, "?") {
+		log.Fatalf("-ready-path must be a path without a query, got %q", *readyPath)
+	}
 
 	instanceID := os.Getenv("INSTANCE_ID")
 	if instanceID == "" {
@@ -219,7 +223,7 @@ func main() {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/timezone/{zone...}", s.timezone)
-	mux.HandleFunc("GET /health-check", s.ready)
+	mux.HandleFunc("GET "+*readyPath, s.ready)
 	mux.HandleFunc("/", s.notFound)
 	httpServer := &http.Server{
 		Addr:              *listen,
