@@ -29,6 +29,10 @@ public final class DateTimeCalculator {
     }
 
     /**
+     * DST is in force when the offset differs from the standard one and standard time comes
+     * back. A "DST" that never ends is the zone's new standard time: Joda-Time compiles
+     * Namibia's move to CAT in 2017 as summer time kept for good, where tzdata says standard.
+     *
      * @param canonicalName a name from {@link ZoneCatalog#zoneNames()} (resolve requests with
      *                      {@link ZoneCatalog#canonicalName(String)} first)
      */
@@ -39,8 +43,9 @@ public final class DateTimeCalculator {
         }
         long millis = instant.toEpochMilli();
         int offsetSeconds = zone.getOffset(millis) / 1000;
-        int rawOffsetSeconds = zone.getStandardOffset(millis) / 1000;
-        boolean dst = offsetSeconds != rawOffsetSeconds;
+        String dstUntil = offsetSeconds == zone.getStandardOffset(millis) / 1000 ? null : endOfDstPeriod(zone, millis);
+        boolean dst = dstUntil != null;
+        int rawOffsetSeconds = dst ? zone.getStandardOffset(millis) / 1000 : offsetSeconds;
         LocalDateTime local = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.ofTotalSeconds(offsetSeconds));
         String utcOffset = formatOffset(offsetSeconds);
 
@@ -52,7 +57,7 @@ public final class DateTimeCalculator {
                 dst,
                 dst ? startOfDstPeriod(zone, millis) : null,
                 offsetSeconds - rawOffsetSeconds,
-                dst ? endOfDstPeriod(zone, millis) : null,
+                dstUntil,
                 rawOffsetSeconds,
                 canonicalName,
                 instant.getEpochSecond(),
@@ -81,7 +86,10 @@ public final class DateTimeCalculator {
         }
     }
 
-    /** The first instant after the DST period containing {@code millis}, where standard time resumes. */
+    /**
+     * The first instant after the DST period containing {@code millis}, where standard time
+     * resumes; null when it never does.
+     */
     private static String endOfDstPeriod(DateTimeZone zone, long millis) {
         long probe = millis;
         while (true) {
