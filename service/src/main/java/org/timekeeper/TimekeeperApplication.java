@@ -10,8 +10,6 @@ import org.timekeeper.health.TimeDataHealthCheck;
 import org.timekeeper.resources.ClientIpFilter;
 import org.timekeeper.resources.IpResource;
 import org.timekeeper.resources.IpZoneLocator;
-import org.timekeeper.resources.PlainText;
-import org.timekeeper.resources.TimezoneResource;
 import org.timekeeper.resources.InfoResource;
 import org.timekeeper.resources.NodeIdentity;
 import org.timekeeper.resources.OpenApiResource;
@@ -20,6 +18,8 @@ import org.timekeeper.resources.WebApplicationExceptionMapper;
 import org.timekeeper.server.JettyWiring;
 import org.timekeeper.server.PrometheusMetrics;
 import org.timekeeper.server.ResponseHeaders;
+import org.timekeeper.servlets.TimezoneAnswers;
+import org.timekeeper.servlets.TimezoneServlet;
 
 import jakarta.servlet.DispatcherType;
 
@@ -77,7 +77,6 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
 
         final ZoneCatalog catalog = ZoneCatalog.fromTzdata();
         final DateTimeCalculator calculator = new DateTimeCalculator(catalog);
-        final PlainText plainText = new PlainText(environment.getObjectMapper());
 
         JettyWiring.install(environment, new ResponseHeaders(node.instanceId(), build.version()));
         environment.servlets().addFilter("client-ip", new ClientIpFilter(configuration.trustedProxyRanges()))
@@ -90,9 +89,11 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
         environment.jersey().register(new WebApplicationExceptionMapper());
         environment.jersey().register(new UnexpectedExceptionMapper());
         environment.jersey().register(new InfoResource(build, node, catalog.tzdataVersion(), clock, clock.instant()));
-        environment.jersey().register(new TimezoneResource(catalog, calculator, clock, plainText));
+        environment.servlets().addServlet("timezone", new TimezoneServlet(
+                        new TimezoneAnswers(catalog, calculator, clock), environment.metrics()))
+                .addMapping(TimezoneServlet.MAPPINGS.toArray(new String[0]));
         environment.jersey().register(new IpResource(geoIpLocator(configuration, catalog, environment), calculator,
-                clock, plainText));
+                clock));
         environment.jersey().register(new OpenApiResource());
     }
 }

@@ -2,6 +2,7 @@ package org.timekeeper.server;
 
 import ch.qos.logback.access.jetty.RequestLogImpl;
 import io.dropwizard.core.setup.Environment;
+import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -13,13 +14,14 @@ import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
  * Installs what Dropwizard's configuration cannot express on the Jetty server it builds: the
  * identity/request-id headers on every connector, and JSON error handlers at the server level
- * and in both servlet contexts, so no response of either port is ever HTML; and the switch to
- * closing connections once SIGTERM arrives.
+ * and in both servlet contexts, so no response of either port is ever HTML; an Allow header on
+ * every 405; and the switch to closing connections once SIGTERM arrives.
  */
 public final class JettyWiring {
 
@@ -32,6 +34,10 @@ public final class JettyWiring {
     public static void install(Environment environment, ResponseHeaders responseHeaders) {
         environment.getApplicationContext().setErrorHandler(new JsonErrorHandler(responseHeaders));
         environment.getAdminContext().setErrorHandler(new JsonErrorHandler(responseHeaders));
+        environment.servlets().addFilter("allow-on-405", new AllowOn405Filter(AllowedMethods::ofApplicationPath))
+                .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
+        environment.admin().addFilter("allow-on-405", new AllowOn405Filter(AllowedMethods::ofAdminPath))
+                .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarting(LifeCycle event) {

@@ -1,6 +1,5 @@
 package org.timekeeper.resources;
 
-import io.dropwizard.jackson.Jackson;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import org.timekeeper.core.DateTimeCalculator;
@@ -19,7 +18,6 @@ final class ResourceTestSupport {
     static final String CLIENT_IP = "203.0.113.7";
     static final ZoneCatalog CATALOG = ZoneCatalog.fromTzdata();
     static final DateTimeCalculator CALCULATOR = new DateTimeCalculator(CATALOG);
-    static final PlainText PLAIN_TEXT = new PlainText(Jackson.newObjectMapper());
 
     private ResourceTestSupport() {
     }

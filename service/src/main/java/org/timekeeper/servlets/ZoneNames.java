@@ -1,0 +1,34 @@
+package org.timekeeper.servlets;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a requested zone or area name may look like before it is looked up: tz names are
+ * letters, digits, '_', '-' and '+' (Etc/GMT+5), in at most three segments of modest length.
+ * The OpenAPI document declares the same pattern and length for each path segment
+ * (OpenApiContractTest holds the two equal).
+ */
+public final class ZoneNames {
+
+    public static final int MAX_SEGMENT_LENGTH = 64;
+    public static final String SEGMENT_PATTERN = "[A-Za-z0-9_+\\-]+";
+    private static final Pattern SEGMENT = Pattern.compile(SEGMENT_PATTERN);
+
+    private ZoneNames() {
+    }
+
+    /** Why a segment can never be part of a tz name (a 400), or empty when it may be one. */
+    static Optional<String> problemWith(String... segments) {
+        for (String segment : segments) {
+            if (segment.length() > MAX_SEGMENT_LENGTH) {
+                return Optional.of("time zone name too long (at most " + MAX_SEGMENT_LENGTH
+                        + " characters per segment)");
+            }
+            if (!SEGMENT.matcher(segment).matches()) {
+                return Optional.of("invalid characters in time zone name (allowed: A-Z a-z 0-9 _ - +)");
+            }
+        }
+        return Optional.empty();
+    }
+}
