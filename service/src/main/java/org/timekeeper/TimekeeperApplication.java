@@ -15,6 +15,7 @@ import org.timekeeper.resources.NodeIdentity;
 import org.timekeeper.resources.OpenApiResource;
 import org.timekeeper.resources.UnexpectedExceptionMapper;
 import org.timekeeper.resources.WebApplicationExceptionMapper;
+import org.timekeeper.server.ErrorsAndSlowRequests;
 import org.timekeeper.server.JettyWiring;
 import org.timekeeper.server.PrometheusMetrics;
 import org.timekeeper.server.ResponseHeaders;
@@ -78,7 +79,9 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
         final ZoneCatalog catalog = ZoneCatalog.fromTzdata();
         final DateTimeCalculator calculator = new DateTimeCalculator(catalog);
 
-        JettyWiring.install(environment, new ResponseHeaders(node.instanceId(), build.version()));
+        JettyWiring.install(environment, new ResponseHeaders(node.instanceId(), build.version()),
+                new ErrorsAndSlowRequests(configuration.getRequestLogMinimumStatus(),
+                        configuration.getRequestLogSlowerThan().toMilliseconds()));
         environment.servlets().addFilter("client-ip", new ClientIpFilter(configuration.trustedProxyRanges()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
 

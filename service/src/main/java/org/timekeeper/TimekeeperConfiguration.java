@@ -14,7 +14,9 @@ import io.dropwizard.logging.json.EventJsonLayoutBaseFactory;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import io.dropwizard.request.logging.RequestLogFactory;
 import io.dropwizard.util.DataSize;
+import io.dropwizard.util.Duration;
 import io.dropwizard.validation.ValidationMethod;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -62,6 +64,35 @@ public class TimekeeperConfiguration extends Configuration {
     /** The most the rolled (compressed) files of one log may take; the oldest go first. */
     @NotNull
     private DataSize logTotalSizeCap = DataSize.gibibytes(1);
+
+    /** The request log writes requests answered with at least this status (0: every request)... */
+    @Min(0)
+    @Max(600)
+    private int requestLogMinimumStatus = 500;
+
+    /** ...and those that took at least this long. */
+    @NotNull
+    private Duration requestLogSlowerThan = Duration.milliseconds(250);
+
+    @JsonProperty
+    public int getRequestLogMinimumStatus() {
+        return requestLogMinimumStatus;
+    }
+
+    @JsonProperty
+    public void setRequestLogMinimumStatus(int requestLogMinimumStatus) {
+        this.requestLogMinimumStatus = requestLogMinimumStatus;
+    }
+
+    @JsonProperty
+    public Duration getRequestLogSlowerThan() {
+        return requestLogSlowerThan;
+    }
+
+    @JsonProperty
+    public void setRequestLogSlowerThan(Duration requestLogSlowerThan) {
+        this.requestLogSlowerThan = requestLogSlowerThan;
+    }
 
     @JsonProperty
     public String getInstanceId() {
