@@ -23,15 +23,27 @@ public final class AllowOn405Filter implements Filter {
     private static final String ALLOW = "Allow";
 
     private final UnaryOperator<String> allowedMethodsOfPath;
+    private final boolean readsAllowedEverywhere;
 
-    public AllowOn405Filter(UnaryOperator<String> allowedMethodsOfPath) {
+    /**
+     * @param readsAllowedEverywhere GET and HEAD are allowed on every path of the context, so
+     *                               only other methods can draw a 405 and only they are watched
+     *                               (the hot requests then cost no response wrapper)
+     */
+    public AllowOn405Filter(UnaryOperator<String> allowedMethodsOfPath, boolean readsAllowedEverywhere) {
         this.allowedMethodsOfPath = allowedMethodsOfPath;
+        this.readsAllowedEverywhere = readsAllowedEverywhere;
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        final String path = ((HttpServletRequest) request).getRequestURI();
+        final HttpServletRequest httpRequest = (HttpServletRequest) request;
+        if (readsAllowedEverywhere && ("GET".equals(httpRequest.getMethod()) || "HEAD".equals(httpRequest.getMethod()))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        final String path = httpRequest.getRequestURI();
         chain.doFilter(request, new HttpServletResponseWrapper((HttpServletResponse) response) {
             private void allowIf405(int status) {
                 if (status == HttpServletResponse.SC_METHOD_NOT_ALLOWED && !containsHeader(ALLOW)) {

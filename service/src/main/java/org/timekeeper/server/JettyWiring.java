@@ -36,9 +36,9 @@ public final class JettyWiring {
                                ErrorsAndSlowRequests requestLogFilter) {
         environment.getApplicationContext().setErrorHandler(new JsonErrorHandler(responseHeaders));
         environment.getAdminContext().setErrorHandler(new JsonErrorHandler(responseHeaders));
-        environment.servlets().addFilter("allow-on-405", new AllowOn405Filter(AllowedMethods::ofApplicationPath))
+        environment.servlets().addFilter("allow-on-405", new AllowOn405Filter(AllowedMethods::ofApplicationPath, true))
                 .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
-        environment.admin().addFilter("allow-on-405", new AllowOn405Filter(AllowedMethods::ofAdminPath))
+        environment.admin().addFilter("allow-on-405", new AllowOn405Filter(AllowedMethods::ofAdminPath, false))
                 .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override
