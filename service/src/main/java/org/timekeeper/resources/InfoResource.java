@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import org.timekeeper.BuildInfo;
 import org.timekeeper.api.MediaTypes;
 import org.timekeeper.api.ServiceInfo;
+import org.timekeeper.server.NodeIdentity;
 
 import java.time.Clock;
 import java.time.Duration;

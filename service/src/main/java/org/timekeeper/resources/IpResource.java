@@ -13,6 +13,8 @@ import org.timekeeper.api.MediaTypes;
 import org.timekeeper.api.Representations;
 import org.timekeeper.core.DateTimeCalculator;
 import org.timekeeper.core.DateTimeFacts;
+import org.timekeeper.core.IpZoneLocator;
+import org.timekeeper.server.ClientIpFilter;
 
 import java.time.Clock;
 import java.util.Optional;

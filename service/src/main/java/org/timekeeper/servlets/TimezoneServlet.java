@@ -8,8 +8,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.timekeeper.resources.ClientIpFilter;
 import org.timekeeper.server.AllowedMethods;
+import org.timekeeper.server.ClientIpFilter;
 import org.timekeeper.servlets.TimezoneAnswers.Answer;
 import org.timekeeper.servlets.TimezoneAnswers.Endpoint;
 

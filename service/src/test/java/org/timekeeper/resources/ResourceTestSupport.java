@@ -4,6 +4,7 @@ import io.dropwizard.testing.junit5.ResourceExtension;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import org.timekeeper.core.DateTimeCalculator;
 import org.timekeeper.core.ZoneCatalog;
+import org.timekeeper.server.ClientIpFilter;
 
 import java.time.Clock;
 import java.time.Instant;
