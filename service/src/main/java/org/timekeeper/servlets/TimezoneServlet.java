@@ -1,5 +1,6 @@
 package org.timekeeper.servlets;
 
+import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
@@ -106,7 +107,8 @@ public class TimezoneServlet extends HttpServlet {
         private final Meter exceptions;
 
         EndpointMetrics(MetricRegistry registry, String name) {
-            timer = registry.timer(name);
+            // The lock-free reservoir: the default one takes a lock on every update, on every request.
+            timer = registry.timer(name, () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build()));
             for (int i = 0; i < statusClasses.length; i++) {
                 statusClasses[i] = registry.meter(MetricRegistry.name(name, (i + 1) + "xx-responses"));
             }
