@@ -22,22 +22,33 @@ REFERENCE_URL=http://$BENCH_HOST:$REFERENCE_PORT
 CONTRACT_SHELL=$("$REPO_DIR/.venv/bin/python" "$REPO_DIR/lib/service_contract.py" shell) \
   || { echo "bench: FAILED: could not read the service contract (service.yml)" >&2; exit 1; }
 eval "$CONTRACT_SHELL"
-# The one request both servers are measured on.
+# The request both servers are warmed up, measured and profiled on,
 BENCH_PATH=${BENCH_PATH:-/api/timezone/Europe/London}
+# and the ones measured after it (space-separated; empty for none).
+BENCH_EXTRA_PATHS=${BENCH_EXTRA_PATHS-/api/timezone/America/New_York.txt /api/timezone}
 
 RELEASE_VERSION=${RELEASE_VERSION:-1.0.0-SNAPSHOT}
 JAVA=${JAVA:-java}
-# The service's JVM options for every run; empty means the JVM's own ergonomics,
-# which is what a plain `java -jar` in production gets.
-BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
+# The service's JVM options for every run: by default the ones the EC2 nodes run
+# with, read from where Ansible sets them, so the benchmark measures a node.
+NODE_GROUP_VARS=$REPO_DIR/ansible/group_vars/all/node.yml
+node_java_opts() {
+  sed -n 's/^dropwizard_service_java_opts: *"\(.*\)" *$/\1/p' "$NODE_GROUP_VARS"
+}
+if [ -z "${BENCH_JAVA_OPTS+set}" ]; then
+  BENCH_JAVA_OPTS=$(node_java_opts)
+  [ -n "$BENCH_JAVA_OPTS" ] || { echo "bench: no dropwizard_service_java_opts in $NODE_GROUP_VARS" >&2; exit 1; }
+fi
 # The machine's Go (the image ships it in /usr/local/go), never a downloaded toolchain.
 export PATH=$PATH:/usr/local/go/bin GOTOOLCHAIN=local
 
-# The service's environment in the benchmark: our loopback ports, and a shutdown
-# without the drain delay (no load balancer is watching its readiness here).
+# The service's environment in the benchmark: our loopback ports, a shutdown
+# without the drain delay (no load balancer is watching its readiness here), and
+# a trusted proxy range as the nodes have one (their VPC), so client_ip is worked
+# out as on a node (the benchmark's peer is not in it).
 SERVICE_ENV=(
   BIND_HOST="$BENCH_HOST" APP_PORT="$SERVICE_APP_PORT" ADMIN_PORT="$SERVICE_ADMIN_PORT"
-  INSTANCE_ID=bench-service SHUTDOWN_DELAY=0s SHUTDOWN_GRACE_PERIOD=5s
+  INSTANCE_ID=bench-service SHUTDOWN_DELAY=0s SHUTDOWN_GRACE_PERIOD=5s TRUSTED_PROXIES=10.0.0.0/16
 )
 
 # PIDs of the servers this script started; stop_servers stops exactly these.
