@@ -30,9 +30,9 @@ def target_group(moto_endpoint, tmp_path):
     elbv2 = session.client("elbv2", endpoint_url=moto_endpoint)
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     arn = elbv2.create_target_group(Name="timekeeper-%s" % tmp_path.name[-12:].replace("_", "-"), Protocol="HTTP",
-                                    Port=8080, VpcId=vpc, TargetType="ip",
+                                    Port=SERVICE["ports"]["app"], VpcId=vpc, TargetType="ip",
                                     HealthCheckPath=SERVICE["paths"]["ready"])["TargetGroups"][0]["TargetGroupArn"]
-    elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": 8080} for ip in NODES.values()])
+    elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": SERVICE["ports"]["app"]} for ip in NODES.values()])
     inventory = tmp_path / "hosts.yml"
     inventory.write_text("timekeeper:\n  hosts:\n" + "".join(
         "    %s:\n      ansible_host: %s\n      ansible_connection: local\n" % item for item in NODES.items()))

@@ -149,8 +149,8 @@ def test_instances_take_the_app_port_from_the_alb_and_the_admin_port_from_the_vp
         deployments, aws, environment):
     deployment = deployments(environment)
     assert _ingress(aws, deployment.outputs("app")["InstanceSecurityGroupId"]) == sorted([
-        (8080, deployment.outputs("load-balancer")["LoadBalancerSecurityGroupId"]),
-        (8081, deployment.outputs("network")["VpcCidr"]),
+        (SERVICE["ports"]["app"], deployment.outputs("load-balancer")["LoadBalancerSecurityGroupId"]),
+        (SERVICE["ports"]["admin"], deployment.outputs("network")["VpcCidr"]),
     ])
 
 
