@@ -103,7 +103,7 @@ class EmulatedAutoScalingGroup:
         vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
         self.target_group_arn = self.elbv2.create_target_group(
-            Name=self.name, Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="instance",
+            Name=self.name, Protocol="HTTP", Port=SERVICE["ports"]["app"], VpcId=vpc, TargetType="instance",
             HealthCheckPath=SERVICE["paths"]["ready"])["TargetGroups"][0]["TargetGroupArn"]
         self.elbv2.modify_target_group_attributes(TargetGroupArn=self.target_group_arn, Attributes=[
             {"Key": "deregistration_delay.timeout_seconds", "Value": "30"},

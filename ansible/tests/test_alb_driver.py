@@ -142,7 +142,7 @@ def test_the_fleet_check_counts_the_groups_desired_capacity(moto_endpoint, auto_
     unhealthy target."""
     group, inventory = auto_scaling_group
     first, second, third = group.instances
-    group.elbv2.deregister_targets(TargetGroupArn=group.target_group_arn, Targets=[{"Id": third, "Port": 8080}])
+    group.elbv2.deregister_targets(TargetGroupArn=group.target_group_arn, Targets=[{"Id": third, "Port": SERVICE["ports"]["app"]}])
     result = group_cycle(moto_endpoint, group, inventory, first)
     assert result.returncode != 0
     message = re.sub(r"\s+", " ", result.stdout)
