@@ -1,10 +1,10 @@
 # The commands a person runs. Each installs what it needs first (bin/setup).
 #   make demo      the local fleet demo: up, load, rolling deploy, report, down
 #   make test      every test of the repository (what CI runs)
-#   make up | status | deploy VERSION=x.y.z | scale NODES=n | down   the local fleet by hand
+#   make up | status | deploy RELEASE_VERSION=x.y.z | scale NODES=n | down   the local fleet by hand
 #   make bench     throughput and latency against the Go reference server
-#   make image     the container image: container/target/timekeeper-image.tar (timekeeper:VERSION)
-#   make push IMAGE_REPOSITORY=registry/name   that image to a registry (ECR), as name:VERSION
+#   make image     the container image: container/target/timekeeper-image.tar (timekeeper:RELEASE_VERSION)
+#   make push IMAGE_REPOSITORY=registry/name   that image to a registry (ECR), as name:RELEASE_VERSION
 #   make soak      SOAK_DEPLOYS (20) rolling deploys in a row under load, a line per deploy
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -12,8 +12,11 @@ SHELL := /bin/bash
 
 VENV     := .venv
 MVN      := mvn -B -q -ntp
-# The release version built by `make build` / `make deploy`.
-VERSION  ?= 1.0.0-SNAPSHOT
+# The local fleet's commands (up, status, deploy, scale, down): fleet/local_fleet.py
+FLEET    := $(VENV)/bin/python fleet/local_fleet.py
+# The release version built by `make build` / `make deploy` (the name it has from here to the
+# node: the playbooks' release_version, the user data's RELEASE_VERSION; Maven's -Drevision).
+RELEASE_VERSION ?= 1.0.0-SNAPSHOT
 # Local fleet size for `make up` / `make demo` / `make scale`.
 NODES    ?= 3
 # HAProxy's retries for `make up` / `make demo`: 0 (the default) behaves as an ALB, no
@@ -25,7 +28,7 @@ SOAK_DEPLOYS ?= 20
 # (the ECS stack's RepositoryUri output); PUSH_OPTS adds Jib options (-Djib.allowInsecureRegistries=true).
 IMAGE_REPOSITORY ?=
 PUSH_OPTS ?=
-export VERSION NODES LB_RETRIES SOAK_DEPLOYS
+export RELEASE_VERSION NODES LB_RETRIES SOAK_DEPLOYS
 
 .PHONY: help setup build image push test test-java test-python test-container demo soak up status deploy scale down bench
 
@@ -35,21 +38,21 @@ help:
 setup:
 	@bin/setup
 
-# One runnable jar: service/target/timekeeper-$(VERSION).jar
+# One runnable jar: service/target/timekeeper-$(RELEASE_VERSION).jar
 build: setup
-	$(MVN) -pl service -am package -DskipTests -Drevision=$(VERSION)
+	$(MVN) -pl service -am package -DskipTests -Drevision=$(RELEASE_VERSION)
 
 # The service's OCI image, by Jib without a Docker daemon (container/pom.xml); about two
 # minutes (jdeps, jlink, an AppCDS training run), so not part of `mvn verify`.
 image: setup
-	$(MVN) -Pimage -pl service,container package -DskipTests -Drevision=$(VERSION)
+	$(MVN) -Pimage -pl service,container package -DskipTests -Drevision=$(RELEASE_VERSION)
 
 # Jib builds the same image again (it is reproducible) straight into the registry: the
 # commit label is the one `make image` read, so the pushed image id is the built one.
 IMAGE_REVISION = $(shell tar -xOf container/target/timekeeper-image.tar config.json | jq -r '.config.Labels["org.opencontainers.image.revision"]')
 push:
-	@test -n "$(IMAGE_REPOSITORY)" || { echo "usage: make push IMAGE_REPOSITORY=<registry>/<name> [VERSION=x.y.z]" >&2; exit 2; }
-	$(MVN) -Pimage -pl container jib:build -Drevision=$(VERSION) -Djib.to.image=$(IMAGE_REPOSITORY):$(VERSION) \
+	@test -n "$(IMAGE_REPOSITORY)" || { echo "usage: make push IMAGE_REPOSITORY=<registry>/<name> [RELEASE_VERSION=x.y.z]" >&2; exit 2; }
+	$(MVN) -Pimage -pl container jib:build -Drevision=$(RELEASE_VERSION) -Djib.to.image=$(IMAGE_REPOSITORY):$(RELEASE_VERSION) \
 	  -Dgit.commit.id=$(IMAGE_REVISION) $(PUSH_OPTS)
 
 test: setup test-java test-python test-container
@@ -69,25 +72,25 @@ test-container: image
 	$(VENV)/bin/pytest -p no:cacheprovider container/tests
 
 demo: setup
-	fleet/demo
+	$(VENV)/bin/python fleet/demo.py
 
 soak: setup
 	$(VENV)/bin/python fleet/soak.py
 
 up: setup
-	fleet/up
+	$(FLEET) up
 
 status:
-	@fleet/status
+	@$(FLEET) status
 
 deploy: setup
-	fleet/deploy
+	$(FLEET) deploy
 
 scale: setup
-	fleet/scale
+	$(FLEET) scale
 
 down:
-	fleet/down
+	$(FLEET) down
 
 bench: setup
 	bench/run

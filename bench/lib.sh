@@ -17,29 +17,50 @@ SERVICE_ADMIN_PORT=${SERVICE_ADMIN_PORT:-18081}
 REFERENCE_PORT=${REFERENCE_PORT:-18090}
 SERVICE_URL=http://$BENCH_HOST:$SERVICE_APP_PORT
 REFERENCE_URL=http://$BENCH_HOST:$REFERENCE_PORT
-READY_PATH='/health-check?type=ready'
-# The one request both servers are measured on.
+# From the service's platform contract (service.yml): SERVICE_NAME, READY_PATH and
+# TRAINING_PATHS (the AppCDS training run's requests, the same as the Ansible role's).
+CONTRACT_SHELL=$("$REPO_DIR/.venv/bin/python" "$REPO_DIR/lib/service_contract.py" shell) \
+  || { echo "bench: FAILED: could not read the service contract (service.yml)" >&2; exit 1; }
+eval "$CONTRACT_SHELL"
+# The request both servers are warmed up, measured and profiled on,
 BENCH_PATH=${BENCH_PATH:-/api/timezone/Europe/London}
+# and the ones measured after it (space-separated; empty for none).
+BENCH_EXTRA_PATHS=${BENCH_EXTRA_PATHS-/api/timezone/America/New_York.txt /api/timezone}
 
-VERSION=${VERSION:-1.0.0-SNAPSHOT}
+RELEASE_VERSION=${RELEASE_VERSION:-1.0.0-SNAPSHOT}
 JAVA=${JAVA:-java}
-# The service's JVM options for every run; empty means the JVM's own ergonomics,
-# which is what a plain `java -jar` in production gets.
-BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
+# The service's JVM options for every run: by default the ones the EC2 nodes run
+# with, read from where Ansible sets them, so the benchmark measures a node.
+NODE_GROUP_VARS=$REPO_DIR/ansible/group_vars/all/node.yml
+node_java_opts() {
+  sed -n 's/^dropwizard_service_java_opts: *"\(.*\)" *$/\1/p' "$NODE_GROUP_VARS"
+}
+if [ -z "${BENCH_JAVA_OPTS+set}" ]; then
+  BENCH_JAVA_OPTS=$(node_java_opts)
+  [ -n "$BENCH_JAVA_OPTS" ] || { echo "bench: no dropwizard_service_java_opts in $NODE_GROUP_VARS" >&2; exit 1; }
+fi
 # The machine's Go (the image ships it in /usr/local/go), never a downloaded toolchain.
 export PATH=$PATH:/usr/local/go/bin GOTOOLCHAIN=local
 
-# The service's environment in the benchmark: our loopback ports, and a shutdown
-# without the drain delay (no load balancer is watching its readiness here).
+# The service's environment in the benchmark: our loopback ports, a shutdown
+# without the drain delay (no load balancer is watching its readiness here), and
+# a trusted proxy range as the nodes have one (their VPC), so client_ip is worked
+# out as on a node (the benchmark's peer is not in it).
 SERVICE_ENV=(
   BIND_HOST="$BENCH_HOST" APP_PORT="$SERVICE_APP_PORT" ADMIN_PORT="$SERVICE_ADMIN_PORT"
-  INSTANCE_ID=bench-service SHUTDOWN_DELAY=0s SHUTDOWN_GRACE_PERIOD=5s
+  INSTANCE_ID=bench-service SHUTDOWN_DELAY=0s SHUTDOWN_GRACE_PERIOD=5s TRUSTED_PROXIES=10.0.0.0/16
 )
 
 # PIDs of the servers this script started; stop_servers stops exactly these.
 SERVER_PIDS=()
 
 log() { echo "bench: $*" >&2; }
+
+# median: the median of the numbers on stdin, one a line (the mean of the middle two for an
+# even count); fails on no input.
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 die() { echo "bench: FAILED: $*" >&2; exit 1; }
 
 build_go_tools() {
@@ -52,18 +73,18 @@ build_go_tools() {
 }
 
 # Prints the path of the service jar to measure: BENCH_JAR when given, else
-# service/target/timekeeper-$VERSION.jar, rebuilt with `make build` when missing
+# service/target/$SERVICE_NAME-$RELEASE_VERSION.jar, rebuilt with `make build` when missing
 # or older than any source of the service or of the parent pom.
 service_jar() {
   local jar=${BENCH_JAR:-}
   if [ -n "$jar" ]; then
     [ -f "$jar" ] || die "BENCH_JAR=$jar does not exist"
   else
-    jar=$REPO_DIR/service/target/timekeeper-$VERSION.jar
+    jar=$REPO_DIR/service/target/$SERVICE_NAME-$RELEASE_VERSION.jar
     if [ ! -f "$jar" ] || [ -n "$(find "$REPO_DIR/service/src" "$REPO_DIR/service/pom.xml" \
         "$REPO_DIR/pom.xml" -newer "$jar" -print -quit)" ]; then
       log "building $jar"
-      make -s -C "$REPO_DIR" build VERSION="$VERSION" >&2 || die "make build VERSION=$VERSION failed"
+      make -s -C "$REPO_DIR" build RELEASE_VERSION="$RELEASE_VERSION" >&2 || die "make build RELEASE_VERSION=$RELEASE_VERSION failed"
       [ -f "$jar" ] || die "make build did not produce $jar"
     else
       log "reusing $jar (newer than every service source)"

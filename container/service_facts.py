@@ -1,57 +1,43 @@
-"""The service facts the image and its tests need, read from the service's built-in
-configuration (service/src/main/resources/timekeeper-default.yml) instead of typed again.
+"""The service facts the image and its tests need, from the service's platform contract
+(service.yml, through lib/service_contract.py) instead of typed again.
 
-    python3 container/service_facts.py NAME    prints one fact (see FACTS)
+    python3 container/service_facts.py NAME    prints one fact (see FACTS), a list one per line
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "lib"))
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = REPO / "service" / "src" / "main" / "resources" / "timekeeper-default.yml"
-
-
-def _config() -> dict:
-    return yaml.safe_load(DEFAULT_CONFIG.read_text())
-
-
-def _default_of(value) -> str:
-    """`${VAR:-default}` -> default; a plain value as it is."""
-    match = re.fullmatch(r"\$\{\w+:-(.*)\}", str(value))
-    return match.group(1) if match else str(value)
-
-
-def _seconds(duration: str) -> int:
-    match = re.fullmatch(r"(\d+)\s*(s|seconds?|ms)", duration)
-    if not match:
-        raise ValueError("not a duration in seconds: %r" % duration)
-    number, unit = int(match.group(1)), match.group(2)
-    return number // 1000 if unit == "ms" else number
+import service_contract  # noqa: E402
 
 
 def ready_path() -> str:
-    return _config()["health"]["healthCheckUrlPaths"][0] + "?type=ready"
+    return service_contract.load()["paths"]["ready"]
+
+
+def training_paths() -> list[str]:
+    """The AppCDS training run's requests: the same as the Ansible role's and the bench's."""
+    return service_contract.load()["paths"]["training"]
 
 
 def app_port() -> int:
-    return int(_default_of(_config()["server"]["applicationConnectors"][0]["port"]))
+    return int(service_contract.load()["ports"]["app"])
 
 
 def shutdown_delay_seconds() -> int:
-    return _seconds(_default_of(_config()["health"]["shutdownWaitPeriod"]))
+    return int(service_contract.load()["drain"]["shutdown_delay_seconds"])
 
 
 def shutdown_grace_seconds() -> int:
-    return _seconds(_default_of(_config()["server"]["shutdownGracePeriod"]))
+    return int(service_contract.load()["drain"]["shutdown_grace_seconds"])
 
 
 FACTS = {
     "ready_path": ready_path,
+    "training_paths": training_paths,
     "app_port": app_port,
     "shutdown_delay_seconds": shutdown_delay_seconds,
     "shutdown_grace_seconds": shutdown_grace_seconds,
@@ -60,4 +46,5 @@ FACTS = {
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in FACTS:
         sys.exit("usage: %s {%s}" % (sys.argv[0], "|".join(FACTS)))
-    print(FACTS[sys.argv[1]]())
+    fact = FACTS[sys.argv[1]]()
+    print("\n".join(fact) if isinstance(fact, list) else fact)

@@ -1,6 +1,6 @@
 """make demo: the local fleet under steady load through a rolling deploy, and the report.
 
-up (NODES nodes at $VERSION, the Makefile's 1.0.0-SNAPSHOT unless set) -> steady load
+up (NODES nodes at $RELEASE_VERSION, the Makefile's 1.0.0-SNAPSHOT unless set) -> steady load
 through HAProxy (hey) -> a baseline phase -> the rolling deploy to DEMO_TO_VERSION (1.0.1
 unless set) under the same load -> report -> down. Exits 1 when any request failed or the
 deploy failed. The report is printed and kept in reports/.
@@ -54,8 +54,8 @@ def phase_row(name: str, report: HeyReport, seconds: float) -> str:
 def render(result: dict) -> str:
     lines = [
         "timekeeper local fleet demo, %s" % result["at"],
-        "fleet: %d nodes behind HAProxy 127.0.0.1:8000 (%s); rolling deploy %s -> %s (ansible/rolling_deploy.yml, serial 1)"
-        % (result["nodes"], result["load_balancer"], result["from"], result["to"]),
+        "fleet: %d nodes behind HAProxy 127.0.0.1:8000 (%s); rolling deploy %s -> %s (ansible/rolling_deploy.yml, %d node(s) at a time)"
+        % (result["nodes"], result["load_balancer"], result["from"], result["to"], result["batch_size"]),
         "load: hey, %d workers x %d req/s = %d req/s offered, GET %s; plus a 10 req/s sampler recording who answered"
         % (WORKERS, PER_WORKER_QPS, WORKERS * PER_WORKER_QPS, result["path"]),
         "",
@@ -131,6 +131,8 @@ def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
         result = {
             "at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
             "nodes": nodes, "from": from_version, "to": to_version, "path": path,
+            # what local_fleet.deploy passes: the service contract's rolling_deploy.batch_size
+            "batch_size": local_fleet.BATCH_SIZE,
             "load_balancer": ("retries %d, redispatch: opted in" % local_fleet.lb_retries() if local_fleet.lb_retries()
                               else "as an ALB: no retry, no redispatch"),
             "before": before_report, "before_seconds": before.ended - before.started,
@@ -156,10 +158,10 @@ def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
 
 
 def run_with_make_settings(command: str, run, **options) -> int:
-    """Runs a fleet command with the Makefile's settings (VERSION, DEMO_TO_VERSION, NODES,
+    """Runs a fleet command with the Makefile's settings (RELEASE_VERSION, DEMO_TO_VERSION, NODES,
     DEMO_PATH); a FleetError is printed and exits 1."""
     try:
-        return run(os.environ.get("VERSION", "1.0.0-SNAPSHOT"), os.environ.get("DEMO_TO_VERSION", "1.0.1"),
+        return run(os.environ.get("RELEASE_VERSION", "1.0.0-SNAPSHOT"), os.environ.get("DEMO_TO_VERSION", "1.0.1"),
                    int(os.environ.get("NODES", local_fleet.BASE_NODES)),
                    os.environ.get("DEMO_PATH", "/api/timezone/Europe/London"), **options)
     except local_fleet.FleetError as error:

@@ -2,8 +2,9 @@
 
 Everything is installed and rolled by the same playbooks as on AWS (ansible/bootstrap.yml,
 ansible/rolling_deploy.yml) with inventory/local; supervisord stands in for systemd and
-HAProxy for the ALB. State lives under .fleet/ (git-ignored). Used by the fleet/ commands
-(make up | status | deploy | scale | down | demo) and by the tests in ansible/tests.
+HAProxy for the ALB. State lives under .fleet/ (git-ignored). The Makefile runs it
+(make up | status | deploy | scale | down; NODES, RELEASE_VERSION, LB_RETRIES from there); the demo,
+the soak and the tests in ansible/tests import it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +24,13 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "lib"))
+# HAProxy's runtime API, as the lb_membership role's haproxy driver speaks it
+sys.path.insert(0, str(REPO / "ansible" / "roles" / "lb_membership" / "module_utils"))
+
+import haproxy_admin  # noqa: E402
+import service_contract  # noqa: E402
+
 FLEET_DIR = REPO / ".fleet"
 ARTIFACTS_DIR = FLEET_DIR / "artifacts"
 LOG_DIR = FLEET_DIR / "logs"
@@ -35,12 +42,16 @@ SUPERVISORD_CONF = FLEET_DIR / "supervisord.conf"
 SUPERVISORD_PIDFILE = FLEET_DIR / "supervisord.pid"
 HAPROXY_SOCKET = FLEET_DIR / "haproxy.sock"
 VENV_BIN = REPO / ".venv" / "bin"
-SERVICE = "timekeeper"
-BACKEND = "timekeeper"
+# The service's platform contract (service.yml): its name (jar, supervisor programs,
+# HAProxy backend), app port, readiness path and rolling deploy batch size.
+CONTRACT = service_contract.load()
+SERVICE = CONTRACT["name"]
+APP_PORT = CONTRACT["ports"]["app"]
+READY_PATH = CONTRACT["paths"]["ready"]
+BATCH_SIZE = CONTRACT["rolling_deploy"]["batch_size"]
 LB_ADDRESS = ("127.0.0.1", 8000)
 # inventory/local lists node1..node3; more come from scale-out.
 BASE_NODES = 3
-APP_PORT = 8080
 
 
 class FleetError(RuntimeError):
@@ -64,7 +75,7 @@ def write_scale_out_inventory(nodes: int) -> None:
         SCALE_OUT_INVENTORY.unlink(missing_ok=True)
         return
     SCALE_OUT_INVENTORY.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# written by fleet/scale: the nodes beyond inventory/local's three", "timekeeper:", "  hosts:"]
+    lines = ["# written by make scale (fleet/local_fleet.py): the nodes beyond inventory/local's three", "timekeeper:", "  hosts:"]
     for n in range(BASE_NODES + 1, nodes + 1):
         lines += ["    node%d:" % n, "      ansible_host: %s" % node_address("node%d" % n)]
     SCALE_OUT_INVENTORY.write_text("\n".join(lines) + "\n")
@@ -84,7 +95,7 @@ def artifact_path(version: str) -> Path:
 
 
 def publish(version: str, rebuild: bool = False) -> Path:
-    """Builds the release's jar (make build VERSION=...) unless published, and publishes it
+    """Builds the release's jar (make build RELEASE_VERSION=...) unless published, and publishes it
     to .fleet/artifacts, the local stand-in for the S3 artifact bucket."""
     target = artifact_path(version)
     if target.exists() and not rebuild and target.stat().st_mtime > newest_service_source():
@@ -93,7 +104,7 @@ def publish(version: str, rebuild: bool = False) -> Path:
     rebuild = rebuild or (built.exists() and built.stat().st_mtime < newest_service_source())
     if rebuild or not built.exists():
         print("fleet: building release %s" % version, flush=True)
-        run_logged(["make", "-s", "build", "VERSION=%s" % version], "build-%s" % version)
+        run_logged(["make", "-s", "build", "RELEASE_VERSION=%s" % version], "build-%s" % version)
     # service/target holds one jar per version; a jar whose baked-in version is not its
     # name's would make every X-App-Version check of the deploy fail later and less clearly.
     if baked_version(built) != version:
@@ -269,33 +280,13 @@ def node_pid(name: str) -> int | None:
 
 # --- HAProxy and the nodes --------------------------------------------------------------
 
-def haproxy_command(command: str) -> str:
-    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    client.settimeout(5)
-    try:
-        client.connect(str(HAPROXY_SOCKET))
-        client.sendall(command.encode() + b"\n")
-        chunks = []
-        while chunk := client.recv(65536):
-            chunks.append(chunk)
-    finally:
-        client.close()
-    return b"".join(chunks).decode()
-
-
 def lb_states() -> dict[str, str]:
     """HAProxy's status of each node (UP, DOWN, DRAIN, MAINT...); {} when HAProxy is not up."""
     try:
-        lines = haproxy_command("show stat").lstrip("# ").splitlines()
+        servers = haproxy_admin.read_servers(str(HAPROXY_SOCKET))
     except OSError:
         return {}
-    header = lines[0].split(",")
-    states = {}
-    for line in lines[1:]:
-        row = dict(zip(header, line.split(",")))
-        if row.get("pxname") == BACKEND and row.get("svname") not in ("FRONTEND", "BACKEND"):
-            states[row["svname"]] = row["status"]
-    return states
+    return {server["name"]: server["status"] for server in servers if server["backend"] == SERVICE}
 
 
 def http_get(host: str, port: int, path: str, timeout: float = 3) -> tuple[int, dict, bytes]:
@@ -317,7 +308,7 @@ def node_state(name: str) -> dict:
         if status == 200:
             state["version"] = headers.get("x-app-version", "")
             state["started_at"] = json.loads(body).get("started_at", "")
-        state["ready"] = http_get(address, APP_PORT, "/health-check?type=ready")[0] == 200
+        state["ready"] = http_get(address, APP_PORT, READY_PATH)[0] == 200
     except (OSError, http.client.HTTPException, ValueError):
         pass
     return state
@@ -414,8 +405,8 @@ ROLLING_DEPLOY = "ansible/rolling_deploy.yml"
 
 
 def deploy_args(version: str, timings_file: Path | None = None, extra_args: tuple[str, ...] = ()) -> list[str]:
-    """ansible/rolling_deploy.yml's variables for a deploy of this release."""
-    args = [*release_args(version), *extra_args]
+    """ansible/rolling_deploy.yml's variables for a deploy of this release, in the contract's batches."""
+    args = [*release_args(version), "-e", "rolling_deploy_batch_size=%d" % BATCH_SIZE, *extra_args]
     if timings_file is not None:
         args += ["-e", "rolling_deploy_timings_file=%s" % timings_file]
     return args
@@ -472,19 +463,19 @@ def main(argv: list[str]) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("up").add_argument("--nodes", type=int, default=int(os.environ.get("NODES", BASE_NODES)))
     commands.add_parser("status")
-    commands.add_parser("deploy").add_argument("--version", default=os.environ.get("VERSION", ""))
+    commands.add_parser("deploy").add_argument("--version", default=os.environ.get("RELEASE_VERSION", ""))
     commands.add_parser("scale").add_argument("--nodes", type=int, default=int(os.environ.get("NODES", BASE_NODES + 1)))
     commands.add_parser("down")
     options = parser.parse_args(argv)
     try:
         if options.command == "up":
-            up(options.nodes, os.environ.get("VERSION", "1.0.0-SNAPSHOT"), retries=int(os.environ.get("LB_RETRIES") or 0))
+            up(options.nodes, os.environ.get("RELEASE_VERSION", "1.0.0-SNAPSHOT"), retries=int(os.environ.get("LB_RETRIES") or 0))
             return print_status()
         if options.command == "status":
             return print_status()
         if options.command == "deploy":
             if not options.version:
-                raise FleetError("make deploy VERSION=x.y.z")
+                raise FleetError("make deploy RELEASE_VERSION=x.y.z")
             deploy(options.version, rebuild=True)
             return print_status()
         if options.command == "scale":

@@ -1,7 +1,7 @@
 """make soak: many rolling deploys in a row under steady load, through HAProxy as an ALB.
 
-up (NODES nodes at $VERSION) -> steady load (hey, the demo's rate) -> SOAK_DEPLOYS rolling
-deploys (20 unless set), alternating between $VERSION and DEMO_TO_VERSION -> a line per
+up (NODES nodes at $RELEASE_VERSION) -> steady load (hey, the demo's rate) -> SOAK_DEPLOYS rolling
+deploys (20 unless set), alternating between $RELEASE_VERSION and DEMO_TO_VERSION -> a line per
 deploy and a total -> down. Exits 1 when any request failed or any deploy failed. Not part
 of make test (it runs for half an hour); the report is printed and kept in reports/.
 """

@@ -14,9 +14,14 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "fleet"))
+sys.path.insert(0, str(REPO / "lib"))
 
 import local_fleet  # noqa: E402
+import service_contract  # noqa: E402
 from load import SteadyLoad  # noqa: E402
+
+# The service's platform contract (service.yml): what every layer must agree with.
+SERVICE = service_contract.load()
 
 # The two releases the fleet tests roll between; the demo uses the same two, so their
 # published jars (.fleet/artifacts) serve both. 1.0.0-SNAPSHOT is the jar `mvn verify`
@@ -55,7 +60,7 @@ def scratch_alb_inventory(path: Path, nodes: dict[str, dict], alb_vars: dict, ja
     """An inventory of nodes that exist only as files under path (no service runs on them;
     ansible_connection local) and the alb driver's settings, for running rolling_deploy.yml
     against an emulated target group. nodes: name -> host vars of its own (ansible_host at
-    least). Host vars, since ansible/group_vars/all.yml (the EC2 nodes' settings) ranks above
+    least). Host vars, since ansible/group_vars/all/node.yml (the EC2 nodes' settings) ranks above
     the vars of an inventory file's group."""
     shared = {
         "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
@@ -65,7 +70,7 @@ def scratch_alb_inventory(path: Path, nodes: dict[str, dict], alb_vars: dict, ja
         "dropwizard_service_systemd_unit_dir": str(path), "dropwizard_service_systemd_daemon_reload": False,
         "lb_membership_driver": "alb", "lb_membership_alb_poll_seconds": 1,
         "release_record_driver": "file", "release_record_file": str(path / "release"),
-        # the instance's facts that ansible/group_vars/all.yml reads (the aws_ec2 inventory's)
+        # the instance's facts that ansible/group_vars/all/node.yml reads (the aws_ec2 inventory's)
         "service_environment": "test", "service_availability_zone": "eu-west-1a", "vpc_cidr": "10.0.0.0/16",
         **alb_vars}
     inventory = path / "hosts.yml"
@@ -98,8 +103,8 @@ class EmulatedAutoScalingGroup:
         vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
         self.target_group_arn = self.elbv2.create_target_group(
-            Name=self.name, Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="instance",
-            HealthCheckPath="/health-check?type=ready")["TargetGroups"][0]["TargetGroupArn"]
+            Name=self.name, Protocol="HTTP", Port=SERVICE["ports"]["app"], VpcId=vpc, TargetType="instance",
+            HealthCheckPath=SERVICE["paths"]["ready"])["TargetGroups"][0]["TargetGroupArn"]
         self.elbv2.modify_target_group_attributes(TargetGroupArn=self.target_group_arn, Attributes=[
             {"Key": "deregistration_delay.timeout_seconds", "Value": "30"},
             {"Key": "slow_start.duration_seconds", "Value": "2"}])

@@ -15,8 +15,8 @@ import re
 import boto3
 import pytest
 
-from ansible_test_support import (HELD_MIN_SIZE_TAG, REPO, EmulatedAutoScalingGroup, ansible_env, run_playbook,
-                                  scratch_alb_inventory)
+from ansible_test_support import (HELD_MIN_SIZE_TAG, REPO, SERVICE, EmulatedAutoScalingGroup, ansible_env,
+                                  run_playbook, scratch_alb_inventory)
 
 REGION = "eu-west-1"
 NODES = {"node%d" % n: "127.0.1.%d" % n for n in (1, 2, 3)}
@@ -30,9 +30,9 @@ def target_group(moto_endpoint, tmp_path):
     elbv2 = session.client("elbv2", endpoint_url=moto_endpoint)
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     arn = elbv2.create_target_group(Name="timekeeper-%s" % tmp_path.name[-12:].replace("_", "-"), Protocol="HTTP",
-                                    Port=8080, VpcId=vpc, TargetType="ip",
-                                    HealthCheckPath="/health-check?type=ready")["TargetGroups"][0]["TargetGroupArn"]
-    elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": 8080} for ip in NODES.values()])
+                                    Port=SERVICE["ports"]["app"], VpcId=vpc, TargetType="ip",
+                                    HealthCheckPath=SERVICE["paths"]["ready"])["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": SERVICE["ports"]["app"]} for ip in NODES.values()])
     inventory = tmp_path / "hosts.yml"
     inventory.write_text("timekeeper:\n  hosts:\n" + "".join(
         "    %s:\n      ansible_host: %s\n      ansible_connection: local\n" % item for item in NODES.items()))
@@ -142,7 +142,7 @@ def test_the_fleet_check_counts_the_groups_desired_capacity(moto_endpoint, auto_
     unhealthy target."""
     group, inventory = auto_scaling_group
     first, second, third = group.instances
-    group.elbv2.deregister_targets(TargetGroupArn=group.target_group_arn, Targets=[{"Id": third, "Port": 8080}])
+    group.elbv2.deregister_targets(TargetGroupArn=group.target_group_arn, Targets=[{"Id": third, "Port": SERVICE["ports"]["app"]}])
     result = group_cycle(moto_endpoint, group, inventory, first)
     assert result.returncode != 0
     message = re.sub(r"\s+", " ", result.stdout)

@@ -13,7 +13,7 @@ import subprocess
 import boto3
 import yaml
 
-from ansible_test_support import REPO, ansible_env, run_playbook, scratch_alb_inventory
+from ansible_test_support import REPO, SERVICE, ansible_env, run_playbook, scratch_alb_inventory
 
 import local_fleet  # noqa: E402  (fleet/ is on sys.path through ansible_test_support)
 
@@ -149,11 +149,11 @@ def test_a_tampered_jar_stops_the_rolling_deploy_before_any_node_leaves_the_targ
     session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
     elbv2 = session.client("elbv2", endpoint_url=moto_endpoint)
     vpc = session.client("ec2", endpoint_url=moto_endpoint).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    arn = elbv2.create_target_group(Name="timekeeper-digest", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip",
-                                    HealthCheckPath="/health-check?type=ready")["TargetGroups"][0]["TargetGroupArn"]
+    arn = elbv2.create_target_group(Name="timekeeper-digest", Protocol="HTTP", Port=SERVICE["ports"]["app"], VpcId=vpc, TargetType="ip",
+                                    HealthCheckPath=SERVICE["paths"]["ready"])["TargetGroups"][0]["TargetGroupArn"]
     # addresses no service listens on (the fleet's are 127.0.1.x): every node reads as stopped
     nodes = {"node%d" % n: "127.0.3.%d" % n for n in (1, 2, 3)}
-    elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": 8080} for ip in nodes.values()])
+    elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": SERVICE["ports"]["app"]} for ip in nodes.values()])
     built = b"PK\x03\x04 the release as built"
     jar, _ = a_jar(tmp_path, b"PK\x03\x04 a jar someone swapped in the bucket")
     previous_record = {"version": "0.9.0", "sha256": "ab" * 32, "bundle_sha256": ""}

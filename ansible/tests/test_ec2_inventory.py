@@ -54,7 +54,7 @@ def test_ec2_inventory_selects_the_environments_timekeeper_instances(moto_endpoi
     # the alb driver registers the instance by id; group vars of the environment apply
     assert hostvars["lb_membership_alb_target_id"] == expected[0]
     assert hostvars["lb_membership_driver"] == "alb"
-    # the facts the bootstrap gets from user data, under its names (ansible/group_vars/all.yml)
+    # the facts the bootstrap gets from user data, under its names (ansible/group_vars/all/node.yml)
     assert hostvars["service_environment"] == environment
     assert hostvars["service_name"] == "timekeeper"
     assert hostvars["service_instance_id"] == expected[0]

@@ -188,7 +188,7 @@ def test_scale_out_joins_a_node_without_a_failed_request(fleet):
     node4 = fleet.node_state("node4")
     assert (node4["version"], node4["ready"], fleet.lb_states().get("node4")) == (release, True, "UP")
     # HAProxy's configuration lists it too, for its next start
-    assert "server node4 127.0.1.4:8080 check" in (fleet.FLEET_DIR / "haproxy.cfg").read_text()
+    assert "server node4 127.0.1.4:%d check" % fleet.APP_PORT in (fleet.FLEET_DIR / "haproxy.cfg").read_text()
 
 
 def test_deploy_killed_during_a_nodes_stop_is_repaired_by_running_it_again(fleet):

@@ -1,5 +1,5 @@
 """What an EC2 node gets from the dropwizard_service role: its environment file, launcher and
-systemd unit, rendered from the one place the settings live (ansible/group_vars/all.yml)
+systemd unit, rendered from the one place the settings live (ansible/group_vars/all/node.yml)
 through both paths that write them, and required to be the same:
 
 - the bootstrap: the app stack's user data, run with stand-ins for the commands it calls
@@ -22,14 +22,14 @@ import boto3
 import pytest
 import yaml
 
-from ansible_test_support import REPO, ansible_env, run_playbook
+from ansible_test_support import REPO, SERVICE, ansible_env, run_playbook
 
 sys.path.insert(0, str(REPO / "cloudformation" / "tests"))
 import test_user_data as user_data  # noqa: E402  (the user data rendered and run with stand-ins)
 from cfn_templates import ENVIRONMENTS, load_template, the_resource  # noqa: E402
 
 RENDER = REPO / "ansible" / "tests" / "playbooks" / "node_settings" / "render_unit.yml"
-EC2_SETTINGS = yaml.safe_load((REPO / "ansible" / "group_vars" / "all.yml").read_text())
+EC2_SETTINGS = yaml.safe_load((REPO / "ansible" / "group_vars" / "all" / "node.yml").read_text())
 REGION = user_data.REGION
 FILES = ("timekeeper.env", "bin/timekeeper", "units/timekeeper.service")
 
@@ -171,7 +171,7 @@ def test_systemd_unit_verifies_and_stops_gracefully(tmp_path):
     unit.read(unit_file)
     service = unit["Service"]
     assert service["KillSignal"] == "SIGTERM"
-    delay, grace = (EC2_SETTINGS[f"dropwizard_service_shutdown_{name}_seconds"] for name in ("delay", "grace"))
+    delay, grace = (SERVICE["drain"][f"shutdown_{name}_seconds"] for name in ("delay", "grace"))
     assert int(service["TimeoutStopSec"]) > delay + grace
     launcher = (root / "bin" / "timekeeper").read_text()
     assert service["ExecStart"] == str(root / "bin" / "timekeeper")

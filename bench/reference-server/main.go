@@ -1,7 +1,8 @@
 // Command reference-server is the Go peer that `make bench` measures timekeeper
 // against: net/http and encoding/json only, serving the same WorldTimeAPI DateTime
-// JSON and the same X-Served-By / X-App-Version headers, so both servers do
-// comparable work per request (zone lookup, offset and DST arithmetic, JSON encoding).
+// JSON (and its .txt form, and the list of zone names) and the same X-Served-By /
+// X-App-Version headers, so both servers do comparable work per request (zone
+// lookup, offset and DST arithmetic, encoding).
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -145,6 +147,39 @@ func describe(now time.Time, z zone, clientIP string) dateTime {
 	return result
 }
 
+// text is the DateTime object as WorldTimeAPI's .txt: one "key: value" line per
+// field in the JSON order, null as an empty value.
+func (d dateTime) text() string {
+	orEmpty := func(value *string) string {
+		if value == nil {
+			return ""
+		}
+		return *value
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "abbreviation: %s\nclient_ip: %s\ndatetime: %s\nday_of_week: %d\nday_of_year: %d\n",
+		d.Abbreviation, d.ClientIP, d.Datetime, d.DayOfWeek, d.DayOfYear)
+	fmt.Fprintf(&out, "dst: %t\ndst_from: %s\ndst_offset: %d\ndst_until: %s\nraw_offset: %d\n",
+		d.DST, orEmpty(d.DSTFrom), d.DSTOffset, orEmpty(d.DSTUntil), d.RawOffset)
+	fmt.Fprintf(&out, "timezone: %s\nunixtime: %d\nutc_datetime: %s\nutc_offset: %s\nweek_number: %d\n",
+		d.Timezone, d.Unixtime, d.UTCDatetime, d.UTCOffset, d.WeekNumber)
+	return out.String()
+}
+
+// names are the canonical zone names of the index, sorted: the /api/timezone list.
+func (index zoneIndex) names() []string {
+	seen := map[string]bool{}
+	names := []string{}
+	for _, z := range index {
+		if !seen[z.name] {
+			seen[z.name] = true
+			names = append(names, z.name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
 func formatOffset(seconds int) string {
 	sign := '+'
 	if seconds < 0 {
@@ -155,6 +190,7 @@ func formatOffset(seconds int) string {
 
 type server struct {
 	zones      zoneIndex
+	names      []string
 	instanceID string
 	version    string
 }
@@ -180,7 +216,8 @@ func (s *server) withHeaders(next http.Handler) http.Handler {
 }
 
 func (s *server) timezone(w http.ResponseWriter, r *http.Request) {
-	z, found := s.zones[strings.ToLower(r.PathValue("zone"))]
+	name, text := strings.CutSuffix(r.PathValue("zone"), ".txt")
+	z, found := s.zones[strings.ToLower(name)]
 	if !found {
 		s.writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown location"})
 		return
@@ -189,10 +226,20 @@ func (s *server) timezone(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		clientIP = r.RemoteAddr
 	}
-	s.writeJSON(w, http.StatusOK, describe(time.Now(), z, clientIP))
+	answer := describe(time.Now(), z, clientIP)
+	if text {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte(answer.text()))
+		return
+	}
+	s.writeJSON(w, http.StatusOK, answer)
 }
 
-// ready answers the same readiness path as timekeeper, so one probe fits both.
+func (s *server) zoneNames(w http.ResponseWriter, r *http.Request) {
+	s.writeJSON(w, http.StatusOK, s.names)
+}
+
+// ready answers on the service's readiness path (-ready-path), so one probe fits both.
 func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
@@ -205,7 +252,11 @@ func main() {
 	listen := flag.String("listen", "127.0.0.2:18090", "address to listen on (loopback only for benchmarks)")
 	zoneinfo := flag.String("zoneinfo", "/usr/share/zoneinfo", "tzdata zoneinfo directory")
 	version := flag.String("version", "go-reference", "value of the X-App-Version header")
+	readyPath := flag.String("ready-path", "", "the service's readiness path without its query (service.yml, given by bench/run)")
 	flag.Parse()
+	if !strings.HasPrefix(*readyPath, "/") || strings.Contains(*readyPath, "?") {
+		log.Fatalf("-ready-path must be a path without a query, got %q", *readyPath)
+	}
 
 	instanceID := os.Getenv("INSTANCE_ID")
 	if instanceID == "" {
@@ -215,11 +266,12 @@ func main() {
 	if err != nil {
 		log.Fatalf("loading zones from %s: %v", *zoneinfo, err)
 	}
-	s := &server{zones: zones, instanceID: instanceID, version: *version}
+	s := &server{zones: zones, names: zones.names(), instanceID: instanceID, version: *version}
 
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/timezone", s.zoneNames)
 	mux.HandleFunc("GET /api/timezone/{zone...}", s.timezone)
-	mux.HandleFunc("GET /health-check", s.ready)
+	mux.HandleFunc("GET "+*readyPath, s.ready)
 	mux.HandleFunc("/", s.notFound)
 	httpServer := &http.Server{
 		Addr:              *listen,

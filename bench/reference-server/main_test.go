@@ -1,6 +1,9 @@
 package main
 
 import (
+	"slices"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -49,5 +52,26 @@ func TestZoneIndexResolvesLinksCaseInsensitively(t *testing.T) {
 	}
 	if _, found := zones["posix/europe/london"]; found {
 		t.Fatal("posix/ duplicates must be skipped")
+	}
+}
+
+func TestTextIsOneLinePerJsonFieldWithNullEmpty(t *testing.T) {
+	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	text := describe(now, mustZone(t, "Asia/Kathmandu"), "127.0.0.1").text()
+	if !strings.HasPrefix(text, "abbreviation: +0545\nclient_ip: 127.0.0.1\n") ||
+		!strings.Contains(text, "\ndst_from: \n") || !strings.HasSuffix(text, "\nweek_number: 1\n") ||
+		strings.Count(text, "\n") != 15 {
+		t.Fatalf("%q", text)
+	}
+}
+
+func TestNamesAreCanonicalAndSorted(t *testing.T) {
+	zones, err := loadZoneIndex("/usr/share/zoneinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := zones.names()
+	if !sort.StringsAreSorted(names) || slices.Contains(names, "US/Eastern") || !slices.Contains(names, "Europe/London") {
+		t.Fatalf("%d names: %v", len(names), names[:5])
 	}
 }

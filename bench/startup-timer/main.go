@@ -6,7 +6,7 @@
 // few milliseconds with fresh curl processes would steal CPU from the JVM whose
 // boot it measures; here polling costs next to nothing.
 //
-//	startup-timer -url http://127.0.0.2:18080/health-check?type=ready \
+//	startup-timer -url "http://127.0.0.2:18080$READY_PATH" \
 //	    -log service.log -exercise http://127.0.0.2:18080/api/timezone/Europe/London \
 //	    -- java -jar timekeeper.jar server
 //

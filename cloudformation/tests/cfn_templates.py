@@ -5,6 +5,7 @@ Templates are parsed with cfn-lint's loader, which turns the short-form tags (!R
 """
 import json
 import re
+import sys
 from pathlib import Path
 
 from cfnlint.decode import cfn_yaml
@@ -12,8 +13,14 @@ from cfnlint.decode import cfn_yaml
 CLOUDFORMATION_DIR = Path(__file__).resolve().parent.parent
 REPO_ROOT = CLOUDFORMATION_DIR.parent
 PARAMETERS_DIR = CLOUDFORMATION_DIR / "parameters"
+sys.path.insert(0, str(REPO_ROOT / "lib"))
+sys.path.insert(0, str(CLOUDFORMATION_DIR))
 
-SERVICE = "timekeeper"
+import service_contract  # noqa: E402
+import stack_parameters  # noqa: E402
+
+# The service's platform contract (service.yml): the templates' defaults must be its facts.
+SERVICE = service_contract.load()
 # The application environments, each deployed as these stacks in this order.
 ENVIRONMENTS = ("dev", "staging", "prod")
 # ecs (the service on Fargate) comes last: teams choose it or app; the emulator runs both.
@@ -36,7 +43,7 @@ def load_template(name):
 
 
 def stack_name(environment, stack):
-    return f"{SERVICE}-{environment}-{stack}"
+    return stack_parameters.stack_name(environment, stack)
 
 
 def stacks_of(environment):
@@ -48,9 +55,9 @@ def parameter_file(environment, stack):
 
 
 def load_parameters(environment, stack):
-    """A parameter file as {key: value}; the files use the CloudFormation list format."""
-    entries = json.loads(parameter_file(environment, stack).read_text())
-    return {entry["ParameterKey"]: entry["ParameterValue"] for entry in entries}
+    """A stack's parameters as deploying it gives them: its file plus the derived parent
+    stack names (cloudformation/stack_parameters.py), as {key: value}."""
+    return stack_parameters.stack_parameters(environment, stack)
 
 
 def resources_of_type(template, resource_type):

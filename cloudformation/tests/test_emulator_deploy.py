@@ -17,7 +17,7 @@ from cfn_emulator import emulator_variant
 from cfn_fixtures import aws, deployments, emulator  # noqa: F401 (pytest fixtures)
 from cfn_templates import (
     ALL_ENVIRONMENTS,
-    ENVIRONMENTS, REPO_ROOT, TEMPLATE_NAMES, load_template, stack_name, stacks_of, the_resource,
+    ENVIRONMENTS, REPO_ROOT, SERVICE, TEMPLATE_NAMES, load_template, stack_name, stacks_of, the_resource,
 )
 
 # What the emulator variant leaves out of each template (moto 5.2.5), by logical id.
@@ -100,8 +100,9 @@ def test_the_target_group_checks_readiness_on_the_app_port(deployments, aws, env
     target_group = aws("elbv2").describe_target_groups(
         TargetGroupArns=[deployment.outputs("load-balancer")["TargetGroupArn"]])["TargetGroups"][0]
 
-    assert target_group["Port"] == int(deployment.parameters["load-balancer"]["AppPort"]) == 8080
-    assert target_group["HealthCheckPath"] == "/health-check?type=ready"
+    # the parameter files leave both to the template's defaults, which are the contract's
+    assert target_group["Port"] == SERVICE["ports"]["app"]
+    assert target_group["HealthCheckPath"] == SERVICE["paths"]["ready"]
     assert target_group["HealthCheckPort"] == "traffic-port"
     assert target_group["Matcher"]["HttpCode"] == "200"
     assert (target_group["HealthCheckIntervalSeconds"], target_group["HealthCheckTimeoutSeconds"],
@@ -150,8 +151,8 @@ def test_instances_take_the_app_port_from_the_alb_and_the_admin_port_from_the_vp
         deployments, aws, environment):
     deployment = deployments(environment)
     assert _ingress(aws, deployment.outputs("app")["InstanceSecurityGroupId"]) == sorted([
-        (8080, deployment.outputs("load-balancer")["LoadBalancerSecurityGroupId"]),
-        (8081, deployment.outputs("network")["VpcCidr"]),
+        (SERVICE["ports"]["app"], deployment.outputs("load-balancer")["LoadBalancerSecurityGroupId"]),
+        (SERVICE["ports"]["admin"], deployment.outputs("network")["VpcCidr"]),
     ])
 
 

@@ -13,9 +13,10 @@ import yaml
 from cfn_templates import (
     ALL_ENVIRONMENTS, CI_ENVIRONMENT,
     CLOUDFORMATION_DIR, ENVIRONMENTS, PARAMETERS_DIR, REPO_ROOT, TEMPLATE_NAMES, load_balancer_attributes,
-    load_parameters, load_template, service_default_seconds, stack_name, stacks_of, target_group_attributes,
-    template_path, the_resource,
+    SERVICE, load_parameters, load_template, service_default_seconds, stack_name, stacks_of,
+    target_group_attributes, template_path, the_resource,
 )
+import stack_parameters  # noqa: E402  (cloudformation/, on the path through cfn_templates)
 
 CHECKOV = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
 
@@ -115,16 +116,58 @@ def test_a_rolling_update_never_drops_below_the_serving_minimum(environment):
     assert rolling["MaxBatchSize"] == 1 and rolling["WaitOnResourceSignals"] is True
 
 
+def test_the_templates_defaults_are_the_service_contracts():
+    defaults = {"ServiceName": SERVICE["name"], "AppPort": SERVICE["ports"]["app"],
+                "AdminPort": SERVICE["ports"]["admin"], "HealthCheckPath": SERVICE["paths"]["ready"]}
+    found = set()
+    for name in TEMPLATE_NAMES:
+        for key, parameter in load_template(name)["Parameters"].items():
+            if key in defaults:
+                assert str(parameter["Default"]) == str(defaults[key]), (name, key)
+                found.add(key)
+    assert found == set(defaults)
+    target_group = the_resource(load_template("load-balancer"), "AWS::ElasticLoadBalancingV2::TargetGroup")
+    assert target_group["Properties"]["HealthCheckPath"] == {"Ref": "HealthCheckPath"}
+    assert target_group["Properties"]["Port"] == {"Ref": "AppPort"}
+
+
+@pytest.mark.parametrize("environment", ALL_ENVIRONMENTS)
+def test_parameter_files_hold_only_what_differs_per_environment(environment):
+    for stack in stacks_of(environment):
+        given = set(stack_parameters.file_parameters(environment, stack))
+        # the contract's facts are the templates' defaults; the parent stacks' names are derived
+        assert not {"ServiceName", "AppPort", "AdminPort", "HealthCheckPath"} & given, stack
+        assert not {key for key in given if key.startswith("Parent") and key.endswith("Stack")}, stack
+
+
+def test_the_release_parameter_and_bundle_are_named_as_the_contract_says():
+    name = SERVICE["release"]["parameter"].format(service="${ServiceName}", environment="${Environment}")
+    artifacts = load_template("artifacts")["Resources"]["ReleaseParameter"]["Properties"]
+    assert artifacts["Name"] == {"Fn::Sub": name}
+    user_data = the_resource(load_template("app"), "AWS::EC2::LaunchTemplate")["Properties"]["LaunchTemplateData"]
+    assert user_data["UserData"]["Fn::Base64"]["Fn::Sub"][1]["ReleaseParameter"] == {"Fn::Sub": name}
+    # the bundle the user data fetches, under the shell variables of the release version's one name
+    bundle_key = SERVICE["release"]["bundle_key"].format(
+        service="$SERVICE", version="$" + SERVICE["release"]["version_variable"].upper())
+    script = user_data["UserData"]["Fn::Base64"]["Fn::Sub"][0]
+    assert f'"s3://$ARTIFACT_BUCKET/{bundle_key}"' in script
+    # ... and hands on to the bundle's script, which passes it to the playbooks under that name
+    version_variable = SERVICE["release"]["version_variable"]
+    assert '%s="$%s"' % ((version_variable.upper(),) * 2) in script
+    bootstrap = (REPO_ROOT / "ansible" / "bootstrap-instance.sh").read_text()
+    assert '-e %s="$%s"' % (version_variable, version_variable.upper()) in bootstrap
+
+
 def test_the_load_balancer_stops_routing_to_a_draining_node_before_it_stops_serving():
     health_check = the_resource(load_template("load-balancer"), "AWS::ElasticLoadBalancingV2::TargetGroup")["Properties"]
     time_to_out_of_rotation = health_check["HealthCheckIntervalSeconds"] * health_check["UnhealthyThresholdCount"]
-    assert time_to_out_of_rotation < service_default_seconds("SHUTDOWN_DELAY")
+    assert time_to_out_of_rotation < SERVICE["drain"]["shutdown_delay_seconds"]
     assert health_check["HealthCheckTimeoutSeconds"] < health_check["HealthCheckIntervalSeconds"]
 
 
 def test_in_flight_requests_outlast_neither_the_deregistration_delay_nor_the_drain_hook():
     deregistration_delay = int(target_group_attributes(load_template("load-balancer"))["deregistration_delay.timeout_seconds"])
-    assert deregistration_delay >= service_default_seconds("SHUTDOWN_GRACE_PERIOD")
+    assert deregistration_delay >= SERVICE["drain"]["shutdown_grace_seconds"]
     assert deregistration_delay < 300  # explicit and short, not the AWS default
     hook = the_resource(load_template("app"), "AWS::AutoScaling::LifecycleHook")["Properties"]
     assert hook["LifecycleTransition"] == "autoscaling:EC2_INSTANCE_TERMINATING"

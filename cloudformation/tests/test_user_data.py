@@ -89,10 +89,12 @@ STUB = textwrap.dedent("""\
 
 
 def a_bundle(path, marker=""):
-    """A release's Ansible bundle as the pipeline publishes it (ansible/requirements.txt is
-    what the user data reads from it); a marker makes a tampered one."""
+    """A release's Ansible bundle as the pipeline publishes it (the user data runs its
+    ansible/bootstrap-instance.sh, which reads ansible/requirements.txt); a marker makes a
+    tampered one."""
     with tarfile.open(path, "w:gz") as bundle:
         bundle.add(REPO_ROOT / "ansible" / "requirements.txt", "ansible/requirements.txt")
+        bundle.add(REPO_ROOT / "ansible" / "bootstrap-instance.sh", "ansible/bootstrap-instance.sh")
         if marker:
             (path.parent / "marker").write_text(marker)
             bundle.add(path.parent / "marker", "ansible/roles/dropwizard_service/tasks/marker")
@@ -170,7 +172,8 @@ def test_user_data_bootstraps_the_release_the_environment_runs(tmp_path, environ
     args = playbook["args"]
     assert args[:5] == ["ansible/bootstrap.yml", "-i", "localhost,", "-c", "local"]
     extra_vars = dict(a.split("=", 1) for a in args[args.index("-e"):] if a != "-e")
-    assert extra_vars["service_name"] == "timekeeper"
+    # the service's name, ports and paths come with the bundle: its service.yml
+    assert "service_name" not in extra_vars
     assert extra_vars["service_environment"] == environment
     assert extra_vars["release_version"] == "1.4.2"
     assert extra_vars["release_sha256"] == JAR_SHA256  # the jar is checked against the record too
@@ -181,8 +184,7 @@ def test_user_data_bootstraps_the_release_the_environment_runs(tmp_path, environ
     assert playbook["ansible_config"] == f"{playbook['cwd']}/ansible/ansible.cfg"
 
     [install] = calls_of(calls, "pip", "install")
-    wanted = _pins(REPO_ROOT / "ansible/requirements.txt", {"ansible", "ansible-core"}) \
-        + _pins(REPO_ROOT / "requirements.txt", {"boto3", "botocore"})
+    wanted = _pins(REPO_ROOT / "ansible/requirements.txt", {"ansible", "ansible-core", "boto3", "botocore"})
     assert sorted(a for a in install["args"] if "==" in a) == sorted(wanted)
 
     assert [c["args"] for c in calls_of(calls, "cfn-signal")] == [

@@ -43,7 +43,7 @@ def test_jib_pushes_the_image_and_podman_pulls_the_same_image_back(image, regist
     remote = "%s/%s:%s" % (registry, image.name, image.tag)
     push = subprocess.run(
         ["make", "--no-print-directory", "push", "IMAGE_REPOSITORY=%s/%s" % (registry, image.name),
-         "VERSION=%s" % image.tag, "PUSH_OPTS=-Djib.allowInsecureRegistries=true"],
+         "RELEASE_VERSION=%s" % image.tag, "PUSH_OPTS=-Djib.allowInsecureRegistries=true"],
         cwd=REPO, capture_output=True, text=True, timeout=600)
     assert push.returncode == 0, push.stdout[-3000:] + push.stderr[-3000:]
 

@@ -18,11 +18,17 @@ def call(Map settings = [:]) {
     def defaultConfig = [
             // The service's name: names the artifact, its S3 prefix, SSM parameters and deploy locks.
             service: null,
-            // Environment name to its public base URL, for every environment on the promotion path.
-            environmentUrls: null,
+            // Environment name to its public base URL, for every environment on the promotion path
+            // that environmentUrlOutput does not cover.
+            environmentUrls: [:],
+            // '<stack layer>.<OutputKey>' of each environment's public base URL, read from its stack
+            // <service>-<environment>-<layer> where environmentUrls has none. '' reads none.
+            environmentUrlOutput: '',
             // Environment name to its artifact bucket (where its instances install releases from),
-            // for every environment on the promotion path.
-            artifactBuckets: null,
+            // for every environment on the promotion path that artifactBucketOutput does not cover.
+            artifactBuckets: [:],
+            // '<stack layer>.<OutputKey>' of each environment's artifact bucket, read like environmentUrlOutput.
+            artifactBucketOutput: '',
             // The Maven module that produces the service jar. '' is the whole project.
             mavenModule: '',
             // The jar's Maven artifactId. '' means the same as 'service'.
@@ -39,8 +45,8 @@ def call(Map settings = [:]) {
             approvalEnvironments: ['prod'],
             // Who may approve: comma-separated users or groups. '' is anyone allowed to build the job.
             approvers: '',
-            // How many nodes a rolling deploy updates at once.
-            rollingSerial: 1,
+            // How many nodes a rolling deploy updates at once (the service contract's rolling_deploy.batch_size).
+            batchSize: 1,
             // Playbook variable to '<stack layer>.<OutputKey>': read from the environment's stack
             // <service>-<environment>-<layer> before each deploy. (Every play also gets release_parameter,
             // release_sha256, release_bundle_sha256 and artifact_bucket.)
@@ -48,9 +54,10 @@ def call(Map settings = [:]) {
             // Publish the repository's ansible/ folder with the release, for instances that bootstrap themselves.
             ansibleBundle: false,
             // Creates .venv with Ansible on an agent that has none (see rollingDeploy).
-            ansibleSetupCommand: 'python3 -m venv .venv && .venv/bin/pip install -q -r ansible/requirements.txt',
-            // The path the smoke test requests on each environment's public URL.
-            smokePath: '/health-check?type=ready',
+            ansibleSetupCommand: 'python3.11 -m venv .venv && .venv/bin/pip install -q -r ansible/requirements.txt',
+            // The path the smoke test requests on each environment's public URL (the service contract's
+            // paths.smoke): a real API answer that carries the release version.
+            smokePath: null,
             // The AWS region of the bucket and SSM parameters. '' is the agent's default.
             awsRegion: '',
             // The agent label to run on. '' is any agent.
@@ -67,10 +74,15 @@ def call(Map settings = [:]) {
     Map config = Settings.merge('shipService', defaultConfig, settings)
     Settings.matching('shipService', 'service', config.service, Release.SERVICE_PATTERN,
             'a lower-case name (letters, digits, dashes)')
-    Settings.positive('shipService', config, ['rollingSerial', 'buildTimeoutMinutes', 'deployTimeoutMinutes',
+    Settings.matching('shipService', 'smokePath', config.smokePath, Environment.PATH_PATTERN, 'a path starting with /')
+    Settings.positive('shipService', config, ['batchSize', 'buildTimeoutMinutes', 'deployTimeoutMinutes',
                                               'smokeTimeoutMinutes', 'approvalTimeoutMinutes'])
+    Map<String, StackOutputVariable> locations = [
+            url   : StackOutputVariable.ofSetting('shipService', 'environmentUrlOutput', config.environmentUrlOutput),
+            bucket: StackOutputVariable.ofSetting('shipService', 'artifactBucketOutput', config.artifactBucketOutput)]
     List<Environment> promotionPath = Environment.promotionPath('shipService', config.promotionPath,
-            config.environmentUrls, config.artifactBuckets, config.approvalEnvironments)
+            config.environmentUrls, config.artifactBuckets, config.approvalEnvironments,
+            locations.url != null, locations.bucket != null)
     DeliveryPlan.checkTargets('shipService', promotionPath, config.branchEnvironments, config.releaseTagEnvironment)
     List<StackOutputVariable> stackOutputs = StackOutputVariable.parse('shipService', config.stackOutputVars)
     DeliveryPlan plan = DeliveryPlan.forBuild(promotionPath, config.branchEnvironments, config.releaseTagEnvironment,
@@ -97,7 +109,7 @@ def call(Map settings = [:]) {
                     stage('Publish') {
                         // the release with the digests of the files this build made, for every deploy
                         outcome.release = publishRelease(release: outcome.release,
-                                artifactBucket: plan.environments[0].artifactBucket,
+                                artifactBucket: artifactBucketOf(plan.environments[0], locations, config),
                                 ansibleBundle: config.ansibleBundle, awsRegion: config.awsRegion)
                     }
                 }
@@ -111,7 +123,7 @@ def call(Map settings = [:]) {
                 outcome.stage = "Approve ${target.name}".toString()
                 approve(target, outcome.release, config)
             }
-            deploy(target, previous, outcome, stackOutputs, config)
+            deploy(target, previous, outcome, stackOutputs, locations, config)
             outcome.deployed << target.name
             previous = target
         }
@@ -145,23 +157,26 @@ private void approve(Environment target, Release release, Map config) {
  * release parameter before its first node and puts the previous record back if it fails,
  * so an instance launched during the deploy installs the new release.
  */
-private void deploy(Environment target, Environment previous, Map outcome, List<StackOutputVariable> stackOutputs,
-                    Map config) {
+private void deploy(Environment environment, Environment previous, Map outcome, List<StackOutputVariable> stackOutputs,
+                    Map<String, StackOutputVariable> locations, Map config) {
     Release release = outcome.release
-    outcome.stage = "Deploy ${target.name}".toString()
-    lock(resource: target.lockResource(config.service), inversePrecedence: true) {
-        milestone(label: "Deploy ${target.name}")
+    outcome.stage = "Deploy ${environment.name}".toString()
+    lock(resource: environment.lockResource(config.service), inversePrecedence: true) {
+        milestone(label: "Deploy ${environment.name}")
         onAgent(config) {
-            stage("Deploy ${target.name}") {
+            Environment target = null
+            stage("Deploy ${environment.name}") {
                 checkout scm
                 timeout(time: config.deployTimeoutMinutes, unit: 'MINUTES') {
+                    target = located(environment, locations, config)
                     if (previous != null) {
                         publishRelease(release: release, artifactBucket: target.artifactBucket,
-                                fromBucket: previous.artifactBucket, ansibleBundle: config.ansibleBundle,
+                                fromBucket: artifactBucketOf(previous, locations, config),
+                                ansibleBundle: config.ansibleBundle,
                                 awsRegion: config.awsRegion)
                     }
                     rollingDeploy(environment: target.name, version: release.version,
-                            rollingSerial: config.rollingSerial,
+                            batchSize: config.batchSize,
                             extraVars: playbookVariables(target, release, stackOutputs, config),
                             setupCommand: config.ansibleSetupCommand)
                 }
@@ -191,15 +206,34 @@ private Map<String, String> playbookVariables(Environment target, Release releas
     ]
     for (int i = 0; i < stackOutputs.size(); i++) {
         StackOutputVariable output = stackOutputs[i]
-        String stack = output.stackName(config.service, target)
-        String value = StackOutputVariable.valueOf(sh(
-                script: ShellCommands.stackOutput(stack, output.outputKey, config.awsRegion), returnStdout: true))
-        if (value == null) {
-            error("shipService: stack ${stack} has no output ${output.outputKey} (for ${output.variable})")
-        }
-        variables[output.variable] = value
+        variables[output.variable] = stackOutput(output, target, config)
     }
     return variables
+}
+
+/** The environment with the public URL and artifact bucket its stacks export, where the settings give none. */
+private Environment located(Environment environment, Map<String, StackOutputVariable> locations, Map config) {
+    String url = environment.publicUrl || locations.url == null ? '' : stackOutput(locations.url, environment, config)
+    return environment.withLocations(url, artifactBucketOf(environment, locations, config))
+}
+
+/** The environment's artifact bucket: from the settings, else from its stack's output. */
+private String artifactBucketOf(Environment environment, Map<String, StackOutputVariable> locations, Map config) {
+    if (environment.artifactBucket || locations.bucket == null) {
+        return environment.artifactBucket
+    }
+    return stackOutput(locations.bucket, environment, config)
+}
+
+/** One output of one of the environment's stacks; fails the build when the stack has no such output. */
+private String stackOutput(StackOutputVariable output, Environment environment, Map config) {
+    String stack = output.stackName(config.service, environment)
+    String value = StackOutputVariable.valueOf(sh(
+            script: ShellCommands.stackOutput(stack, output.outputKey, config.awsRegion), returnStdout: true))
+    if (value == null) {
+        error("shipService: stack ${stack} has no output ${output.outputKey} (for ${output.variable})")
+    }
+    return value
 }
 
 private void onAgent(Map config, Closure body) {

@@ -13,8 +13,9 @@ def call(Map settings = [:]) {
     def defaultConfig = [
             // The environment's public base URL, e.g. https://time.example.com
             url: null,
-            // The path requested on it.
-            path: '/health-check?type=ready',
+            // The path requested on it: a real API answer that carries the release version (the
+            // service contract's paths.smoke).
+            path: null,
             // The release version every response must carry.
             version: null,
             // The response header that carries the release version.
@@ -30,7 +31,7 @@ def call(Map settings = [:]) {
     ]
     Map config = Settings.merge('smokeTest', defaultConfig, settings)
     String url = Settings.matching('smokeTest', 'url', config.url, Environment.URL_PATTERN, 'an http(s) URL') +
-            config.path
+            Settings.matching('smokeTest', 'path', config.path, Environment.PATH_PATTERN, 'a path starting with /')
     String version = Settings.matching('smokeTest', 'version', config.version, ReleaseVersion.VERSION_PATTERN,
             'a release version')
     int samples = Settings.positive('smokeTest', 'samples', config.samples)

@@ -4,6 +4,7 @@
 
 shipService(
         service: 'greeter',
+        smokePath: '/api/hello',
         environmentUrls: [
                 dev    : 'https://greeter.dev.example.test',
                 staging: 'https://greeter.staging.example.test',

@@ -56,9 +56,9 @@ options:
     type: int
     required: true
   ready_path:
-    description: Readiness path on the app port.
+    description: Readiness path on the app port (the service contract's, service.yml).
     type: str
-    default: /health-check?type=ready
+    required: true
   paths:
     description: Paths requested once each after readiness, so request-path classes are archived too.
     type: list
@@ -202,7 +202,7 @@ def main():
             host=dict(type="str", default="127.0.0.1"),
             app_port=dict(type="int", required=True),
             admin_port=dict(type="int", required=True),
-            ready_path=dict(type="str", default="/health-check?type=ready"),
+            ready_path=dict(type="str", required=True),
             paths=dict(type="list", elements="str", default=[]),
             environment=dict(type="dict", default={}),
             timeout=dict(type="int", default=90),

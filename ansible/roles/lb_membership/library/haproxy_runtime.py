@@ -43,47 +43,11 @@ servers:
   returned: always
 """
 
-import csv
-import socket
-
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.haproxy_admin import read_servers, send
 
 # HAProxy answers a failed command with text like these; a successful set/enable is silent.
 ERROR_MARKERS = ("no such", "unknown", "require", "permission denied", "invalid", "error", "cannot", "not found")
-
-
-def send(socket_path, command, timeout=5.0):
-    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    client.settimeout(timeout)
-    try:
-        client.connect(socket_path)
-        client.sendall(command.encode() + b"\n")
-        chunks = []
-        while True:
-            chunk = client.recv(65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        client.close()
-    return b"".join(chunks).decode(errors="replace").strip()
-
-
-def read_servers(socket_path):
-    rows = csv.DictReader(send(socket_path, "show stat").lstrip("# ").splitlines())
-    return [
-        dict(
-            backend=row["pxname"],
-            name=row["svname"],
-            status=row["status"],
-            weight=int(row["weight"] or 0),
-            sessions=int(row["scur"] or 0),
-            check=row.get("check_status", ""),
-            address=row.get("addr", ""),
-        )
-        for row in rows
-        if row["svname"] not in ("FRONTEND", "BACKEND")
-    ]
 
 
 def is_read_only(command):

@@ -14,6 +14,8 @@ class Environment implements Serializable {
     /** Environment names become inventory folders, SSM path segments and lock names. */
     static final String NAME_PATTERN = /[a-z][a-z0-9-]{0,31}/
     static final String URL_PATTERN = /https?:\/\/[^\s'"]+/
+    /** A path (and query) requested on an environment's public URL. */
+    static final String PATH_PATTERN = /\/[^\s'"]*/
 
     final String name
     final String publicUrl
@@ -26,6 +28,15 @@ class Environment implements Serializable {
         this.publicUrl = (publicUrl ?: '').replaceAll('/+$', '')
         this.artifactBucket = artifactBucket
         this.approvalRequired = approvalRequired
+    }
+
+    /**
+     * The same environment with its public URL and artifact bucket, where they were left to
+     * be read from its stacks' outputs at deploy time.
+     */
+    @NonCPS
+    Environment withLocations(String stackPublicUrl, String stackArtifactBucket) {
+        return new Environment(name, publicUrl ?: stackPublicUrl, artifactBucket ?: stackArtifactBucket, approvalRequired)
     }
 
     /** An environment known by name only, for steps that need its inventory or parameter names. */
@@ -43,10 +54,13 @@ class Environment implements Serializable {
      * @param artifactBuckets environment name to its artifact bucket (setting 'artifactBuckets')
      * @param approvalRequired names of environments a person must approve deploys to
      *        (setting 'approvalEnvironments')
+     * @param urlsFromStacks whether the URLs not given are read from the environments' stacks
+     *        (setting 'environmentUrlOutput'); likewise bucketsFromStacks ('artifactBucketOutput')
      */
     @NonCPS
     static List<Environment> promotionPath(String stepName, List names, Map publicUrls, Map artifactBuckets,
-                                           List approvalRequired) {
+                                           List approvalRequired, boolean urlsFromStacks = false,
+                                           boolean bucketsFromStacks = false) {
         List<String> problems = []
         if (!names) {
             problems << "setting 'promotionPath' must name at least one environment"
@@ -57,11 +71,12 @@ class Environment implements Serializable {
         names.findAll { name -> names.count(name) > 1 }.unique().each {
             problems << "setting 'promotionPath' names '${it}' twice".toString()
         }
-        names.findAll { !(publicUrls[it] ==~ URL_PATTERN) }.each {
+        names.findAll { !(urlsFromStacks && publicUrls[it] == null) && !(publicUrls[it] ==~ URL_PATTERN) }.each {
             problems << ("setting 'environmentUrls' needs an http(s) URL for '${it}', " +
                     "got '${publicUrls[it]}'").toString()
         }
-        names.findAll { !(artifactBuckets[it] ==~ Release.BUCKET_PATTERN) }.each {
+        names.findAll { !(bucketsFromStacks && artifactBuckets[it] == null) &&
+                !(artifactBuckets[it] ==~ Release.BUCKET_PATTERN) }.each {
             problems << ("setting 'artifactBuckets' needs an S3 bucket name for '${it}', " +
                     "got '${artifactBuckets[it]}'").toString()
         }

@@ -15,6 +15,8 @@ class ShellCommands implements Serializable {
     static final String MAVEN = 'mvn -B -ntp'
     static final String ANSIBLE_PLAYBOOK = '.venv/bin/ansible-playbook'
     static final String ROLLING_DEPLOY_PLAYBOOK = 'ansible/rolling_deploy.yml'
+    /** The service's platform contract at the repository root; the playbooks read it (ansible/group_vars/all). */
+    static final String CONTRACT_FILE = 'service.yml'
 
     /** The module's reactor selection: the module and what it depends on, or the whole build. */
     @NonCPS
@@ -50,21 +52,24 @@ class ShellCommands implements Serializable {
     }
 
     /**
-     * The rolling deploy. {@code service_version} and {@code rolling_serial} are the
-     * variables ansible/rolling_deploy.yml reads: keep the names in step with it. Extra
-     * variables (what the inventories need, e.g. the artifact bucket) follow in order.
+     * The rolling deploy. {@code release_version} and {@code rolling_deploy_batch_size} are
+     * the variables ansible/rolling_deploy.yml reads (one name each from the pipeline to the
+     * node). Extra variables (what the inventories need, e.g. the artifact bucket) follow in order.
      */
     @NonCPS
-    static String rollingDeploy(String inventory, String version, int serial, Map<String, String> extraVars = [:]) {
+    static String rollingDeploy(String inventory, String version, int batchSize, Map<String, String> extraVars = [:]) {
         String extras = extraVars.collect { name, value -> " -e ${name}=${quote(value as String)}" }.join('')
         return ("${ANSIBLE_PLAYBOOK} ${ROLLING_DEPLOY_PLAYBOOK} -i ${quote(inventory)} " +
-                "-e service_version=${quote(version)} -e rolling_serial=${serial}${extras}").toString()
+                "-e release_version=${quote(version)} -e rolling_deploy_batch_size=${batchSize}${extras}").toString()
     }
 
-    /** The repository's ansible/ folder without its tests: what an instance needs to bootstrap. */
+    /**
+     * What an instance needs to bootstrap: the repository's ansible/ folder without its tests,
+     * and the service's contract beside it, where ansible/group_vars/all/service.yml links to.
+     */
     @NonCPS
     static String ansibleBundle(Release release) {
-        return "tar -czf ${quote(release.bundleFile)} --exclude=ansible/tests ansible".toString()
+        return "tar -czf ${quote(release.bundleFile)} --exclude=ansible/tests ansible ${CONTRACT_FILE}".toString()
     }
 
     /** One output of a CloudFormation stack, as plain text ('None' when the stack has no such output). */

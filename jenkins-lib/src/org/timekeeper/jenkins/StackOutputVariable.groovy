@@ -52,6 +52,23 @@ class StackOutputVariable implements Serializable {
         return parsed
     }
 
+    /**
+     * One output named by a setting such as 'environmentUrlOutput', or null when the setting is ''.
+     * @param source {@code '<stack layer>.<OutputKey>'}
+     */
+    @NonCPS
+    static StackOutputVariable ofSetting(String stepName, String setting, String source) {
+        if (!source) {
+            return null
+        }
+        def parts = source =~ "^${SOURCE_PATTERN}\$"
+        if (!parts.matches()) {
+            throw new IllegalArgumentException(("${stepName}: setting '${setting}' must be '<stack layer>.<OutputKey>' " +
+                    "such as 'load-balancer.ServiceUrl', got '${source}'").toString())
+        }
+        return new StackOutputVariable(setting, parts.group(1), parts.group(2))
+    }
+
     /** The stacks of one environment are named {@code <service>-<environment>-<layer>}. */
     @NonCPS
     String stackName(String service, Environment environment) {

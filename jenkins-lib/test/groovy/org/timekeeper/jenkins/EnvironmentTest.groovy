@@ -52,6 +52,18 @@ class EnvironmentTest {
     }
 
     @Test
+    void urlsAndBucketsLeftToTheStacksAreFilledInLater() {
+        List<Environment> path = Environment.promotionPath('ship', ['dev', 'prod'], [prod: 'https://example.test'],
+                [:], [], true, true)
+
+        assertEquals(['', 'https://example.test'], path*.publicUrl)
+        Environment dev = path[0].withLocations('https://dev.example.test/', 'svc-dev-artifacts')
+        assertEquals(['dev', 'https://dev.example.test', 'svc-dev-artifacts'], [dev.name, dev.publicUrl, dev.artifactBucket])
+        Environment prod = path[1].withLocations('https://elsewhere.test', 'svc-prod-artifacts')
+        assertEquals('the settings win over the stack', 'https://example.test', prod.publicUrl)
+    }
+
+    @Test
     void anEmptyPromotionPathIsRejected() {
         try {
             Environment.promotionPath('ship', [], [:], [:], [])

@@ -7,14 +7,14 @@ import org.junit.Test
 
 class SettingsTest {
 
-    private static final Map DEFAULTS = [service: null, rollingSerial: 1, region: '', upload: true,
+    private static final Map DEFAULTS = [service: null, batchSize: 1, region: '', upload: true,
                                          path: ['dev'], urls: [:]]
 
     @Test
     void callerSettingsOverlayTheDefaults() {
-        Map merged = Settings.merge('step', DEFAULTS, [service: 'greeter', rollingSerial: 3])
+        Map merged = Settings.merge('step', DEFAULTS, [service: 'greeter', batchSize: 3])
 
-        assertEquals([service: 'greeter', rollingSerial: 3, region: '', upload: true, path: ['dev'], urls: [:]], merged)
+        assertEquals([service: 'greeter', batchSize: 3, region: '', upload: true, path: ['dev'], urls: [:]], merged)
     }
 
     @Test
@@ -27,16 +27,16 @@ class SettingsTest {
 
     @Test
     void everyProblemIsNamedByKey() {
-        List<String> problems = Settings.problems(DEFAULTS, [rollingSerial: '2', upload: 'yes', path: 'dev',
+        List<String> problems = Settings.problems(DEFAULTS, [batchSize: '2', upload: 'yes', path: 'dev',
                                                              urls: ['dev'], servce: 'greeter'])
 
         assertEquals([
                 "missing required setting 'service'",
-                "setting 'rollingSerial' must be a whole number, got text '2'",
+                "setting 'batchSize' must be a whole number, got text '2'",
                 "setting 'upload' must be true or false, got text 'yes'",
                 "setting 'path' must be a list, got text 'dev'",
                 "setting 'urls' must be a map, got a list '[dev]'",
-                "unknown setting 'servce' (known settings: service, rollingSerial, region, upload, path, urls)",
+                "unknown setting 'servce' (known settings: service, batchSize, region, upload, path, urls)",
         ], problems)
     }
 
@@ -48,11 +48,11 @@ class SettingsTest {
     @Test
     void mergeFailsWithTheStepNameAndEveryProblem() {
         try {
-            Settings.merge('rollingDeploy', DEFAULTS, [rollingSerial: 1.5])
+            Settings.merge('rollingDeploy', DEFAULTS, [batchSize: 1.5])
             fail('expected the settings to be rejected')
         } catch (IllegalArgumentException expected) {
             assertEquals("rollingDeploy: missing required setting 'service'; " +
-                    "setting 'rollingSerial' must be a whole number, got a number '1.5'", expected.message)
+                    "setting 'batchSize' must be a whole number, got a number '1.5'", expected.message)
         }
     }
 

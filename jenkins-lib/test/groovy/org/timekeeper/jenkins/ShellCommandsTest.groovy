@@ -9,14 +9,14 @@ class ShellCommandsTest {
     @Test
     void theRollingDeployCommandIsThePlaybooksContract() {
         assertEquals('.venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/prod ' +
-                '-e service_version=1.0.0-57-3f2a9c1 -e rolling_serial=2',
+                '-e release_version=1.0.0-57-3f2a9c1 -e rolling_deploy_batch_size=2',
                 ShellCommands.rollingDeploy('inventory/prod', '1.0.0-57-3f2a9c1', 2))
     }
 
     @Test
     void extraPlaybookVariablesFollowTheContractOnes() {
         assertEquals('.venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/dev ' +
-                '-e service_version=1.0.0 -e rolling_serial=1 -e target_group_arn=arn:aws:x/y -e msg=\'a b\'',
+                '-e release_version=1.0.0 -e rolling_deploy_batch_size=1 -e target_group_arn=arn:aws:x/y -e msg=\'a b\'',
                 ShellCommands.rollingDeploy('inventory/dev', '1.0.0', 1, [target_group_arn: 'arn:aws:x/y', msg: 'a b']))
     }
 
@@ -29,7 +29,7 @@ class ShellCommandsTest {
 
     @Test
     void bundlesTheAnsibleFolderWithoutItsTests() {
-        assertEquals('tar -czf service/target/timekeeper-ansible-1.0.0.tar.gz --exclude=ansible/tests ansible',
+        assertEquals('tar -czf service/target/timekeeper-ansible-1.0.0.tar.gz --exclude=ansible/tests ansible service.yml',
                 ShellCommands.ansibleBundle(new Release('timekeeper', '1.0.0', 'service/target/timekeeper-1.0.0.jar')))
     }
 
@@ -77,7 +77,7 @@ class ShellCommandsTest {
     @Test
     void quotesWhatIsNotPlainlySafe() {
         assertEquals('s3://bucket/key.jar', ShellCommands.quote('s3://bucket/key.jar'))
-        assertEquals("'https://x.test/health-check?type=ready'", ShellCommands.quote('https://x.test/health-check?type=ready'))
+        assertEquals("'https://x.test/ready?now=yes'", ShellCommands.quote('https://x.test/ready?now=yes'))
         assertEquals("'it'\"'\"'s'", ShellCommands.quote("it's"))
     }
 

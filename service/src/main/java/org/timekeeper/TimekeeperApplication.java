@@ -3,25 +3,25 @@ package org.timekeeper;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import jakarta.servlet.DispatcherType;
 import org.timekeeper.core.DateTimeCalculator;
+import org.timekeeper.core.IpZoneLocator;
 import org.timekeeper.core.ZoneCatalog;
 import org.timekeeper.geoip.MaxMindZoneLocator;
 import org.timekeeper.health.TimeDataHealthCheck;
-import org.timekeeper.resources.ClientIpFilter;
-import org.timekeeper.resources.IpResource;
-import org.timekeeper.resources.IpZoneLocator;
-import org.timekeeper.resources.PlainText;
-import org.timekeeper.resources.TimezoneResource;
 import org.timekeeper.resources.InfoResource;
-import org.timekeeper.resources.NodeIdentity;
+import org.timekeeper.resources.IpResource;
 import org.timekeeper.resources.OpenApiResource;
 import org.timekeeper.resources.UnexpectedExceptionMapper;
 import org.timekeeper.resources.WebApplicationExceptionMapper;
+import org.timekeeper.server.ClientIpFilter;
+import org.timekeeper.server.ErrorsAndSlowRequests;
 import org.timekeeper.server.JettyWiring;
+import org.timekeeper.server.NodeIdentity;
 import org.timekeeper.server.PrometheusMetrics;
 import org.timekeeper.server.ResponseHeaders;
-
-import jakarta.servlet.DispatcherType;
+import org.timekeeper.servlets.TimezoneAnswers;
+import org.timekeeper.servlets.TimezoneServlet;
 
 import java.io.File;
 import java.time.Clock;
@@ -77,9 +77,10 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
 
         final ZoneCatalog catalog = ZoneCatalog.fromTzdata();
         final DateTimeCalculator calculator = new DateTimeCalculator(catalog);
-        final PlainText plainText = new PlainText(environment.getObjectMapper());
 
-        JettyWiring.install(environment, new ResponseHeaders(node.instanceId(), build.version()));
+        JettyWiring.install(environment, new ResponseHeaders(node.instanceId(), build.version()),
+                new ErrorsAndSlowRequests(configuration.getRequestLogMinimumStatus(),
+                        configuration.getRequestLogSlowerThan().toMilliseconds()));
         environment.servlets().addFilter("client-ip", new ClientIpFilter(configuration.trustedProxyRanges()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
 
@@ -90,9 +91,11 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
         environment.jersey().register(new WebApplicationExceptionMapper());
         environment.jersey().register(new UnexpectedExceptionMapper());
         environment.jersey().register(new InfoResource(build, node, catalog.tzdataVersion(), clock, clock.instant()));
-        environment.jersey().register(new TimezoneResource(catalog, calculator, clock, plainText));
+        environment.servlets().addServlet("timezone", new TimezoneServlet(
+                        new TimezoneAnswers(catalog, calculator, clock), environment.metrics()))
+                .addMapping(TimezoneServlet.MAPPINGS.toArray(new String[0]));
         environment.jersey().register(new IpResource(geoIpLocator(configuration, catalog, environment), calculator,
-                clock, plainText));
+                clock));
         environment.jersey().register(new OpenApiResource());
     }
 }

@@ -37,7 +37,7 @@ public class TimekeeperConfigurationFactory extends YamlConfigurationFactory<Tim
     public TimekeeperConfiguration build(ConfigurationSourceProvider provider, String path)
             throws IOException, ConfigurationException {
         final TimekeeperConfiguration configuration = super.build(provider, path);
-        configuration.addFileLoggingWhenLogDirIsSet();
+        FileLogging.addWhenLogDirIsSet(configuration);
         return configuration;
     }
 }

@@ -11,6 +11,7 @@ import org.timekeeper.testing.RawHttp;
 import org.timekeeper.testing.RawHttp.Reply;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,10 +115,43 @@ class IntegrationTest {
         assertJsonError(app("GET", "/api/timezone", Map.of("Accept", "application/xml")), 406);
         assertJsonError(app("GET", "/api/timezone.txt", Map.of("Accept", "text/html")), 406);
         assertJsonError(app("GET", "/nope", Map.of("Accept", "text/html")), 404);
-        assertJsonError(app("/api/ip"), 501);
+        assertJsonError(app("/api/ip"), 404);
         assertJsonError(app("/api/ip/999.1.1.1"), 400);
         assertJsonError(admin("GET", "/nope"), 404);
         assertJsonError(admin("DELETE", "/ping"), 405);
+    }
+
+    @Test
+    void every405OfBothPortsSaysWhichMethodsThePathAllows() throws Exception {
+        final List<String> appPaths = List.of("/api/timezone", "/api/timezone.txt", "/api/timezone/Europe",
+                "/api/timezone/Europe/London", "/api/timezone/Europe/London.txt", "/api/timezone/CET", "/api/ip",
+                "/api/ip/198.51.100.1", "/api/info", "/api/openapi.yaml", "/health-check", "/api/nope", "/nope");
+        final List<String> adminPaths = List.of("/ping", "/healthcheck", "/metrics", "/metrics/prometheus",
+                "/threads", "/tasks/gc", "/nope");
+        int answered405 = 0;
+        for (String method : List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "TRACE")) {
+            final Map<String, String> headers = method.equals("GET") || method.equals("HEAD") || method.equals("TRACE")
+                    ? Map.of() : Map.of("Content-Length", "0");
+            for (String path : appPaths) {
+                answered405 += assertAllowOn405(app(method, path, headers), method, path);
+            }
+            for (String path : adminPaths) {
+                answered405 += assertAllowOn405(RawHttp.send(HOST, APP.getAdminPort(), method, path, headers,
+                        TIMEOUT_MILLIS), method, "admin " + path);
+            }
+        }
+        assertThat(answered405).as("405 answers checked").isGreaterThan(50);
+    }
+
+    private int assertAllowOn405(Reply reply, String method, String what) throws IOException {
+        if (reply.status() != 405) {
+            return 0;
+        }
+        assertThat(reply.header("Allow")).as("%s %s", method, what).isNotBlank().doesNotContain(method);
+        if (!method.equals("HEAD")) {
+            assertJsonError(reply, 405);
+        }
+        return 1;
     }
 
     private void assertJsonError(Reply reply, int status) throws IOException {

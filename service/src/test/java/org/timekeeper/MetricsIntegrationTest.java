@@ -22,7 +22,7 @@ class MetricsIntegrationTest {
 
     static final DropwizardAppExtension<TimekeeperConfiguration> APP = TimekeeperTestApps.app();
 
-    private static final String ZONE_TIMER = "org_timekeeper_resources_TimezoneResource_zone";
+    private static final String ZONE_TIMER = "org_timekeeper_servlets_TimezoneServlet_zone";
 
     private Reply app(String path) throws IOException {
         return RawHttp.get("127.0.0.1", APP.getLocalPort(), path, 10_000);

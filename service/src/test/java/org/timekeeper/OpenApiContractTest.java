@@ -10,13 +10,16 @@ import com.atlassian.oai.validator.schema.SchemaValidator;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.timekeeper.resources.IpResource;
 import org.timekeeper.resources.OpenApiResource;
+import org.timekeeper.servlets.ZoneNames;
 import org.timekeeper.testing.RawHttp;
 import org.timekeeper.testing.RawHttp.Reply;
 
@@ -54,6 +57,10 @@ class OpenApiContractTest {
             Call.of("/timezone/{area}", "/api/timezone/europe", 200),
             Call.of("/timezone/{area}", "/api/timezone/Atlantis", 404),
             Call.of("/timezone/{area}", "/api/timezone/Euro%24pe", 400),
+            Call.of("/timezone/{area}", "/api/timezone/EST5EDT", 200),
+            Call.of("/timezone/{area}", "/api/timezone/" + "A".repeat(64), 404),
+            Call.of("/timezone/{area}", "/api/timezone/" + "A".repeat(65), 400),
+            Call.of("/timezone/{area}.txt", "/api/timezone/CET.txt", 200),
             Call.of("/timezone/{area}.txt", "/api/timezone/America.txt", 200),
             Call.of("/timezone/{area}.txt", "/api/timezone/Atlantis.txt", 404),
             Call.of("/timezone/{area}/{location}", "/api/timezone/Europe/London", 200),
@@ -61,17 +68,19 @@ class OpenApiContractTest {
             Call.of("/timezone/{area}/{location}", "/api/timezone/Asia/Kathmandu", 200),
             Call.of("/timezone/{area}/{location}", "/api/timezone/Europe/Atlantis", 404),
             Call.of("/timezone/{area}/{location}", "/api/timezone/Europe/" + "L".repeat(70), 400),
+            Call.of("/timezone/{area}/{location}", "/api/timezone/Etc/GMT%2B5", 200),
+            Call.of("/timezone/{area}/{location}", "/api/timezone/Europe/Lon%20don", 400),
             new Call("/timezone/{area}/{location}", "/api/timezone/Europe/London", Map.of("Accept", "text/html"), 406),
             Call.of("/timezone/{area}/{location}.txt", "/api/timezone/Australia/Sydney.txt", 200),
             Call.of("/timezone/{area}/{location}.txt", "/api/timezone/Europe/Atlantis.txt", 404),
             Call.of("/timezone/{area}/{location}/{region}", "/api/timezone/America/Argentina/Buenos_Aires", 200),
             Call.of("/timezone/{area}/{location}/{region}", "/api/timezone/America/Argentina/Atlantis", 404),
             Call.of("/timezone/{area}/{location}/{region}.txt", "/api/timezone/America/Indiana/Knox.txt", 200),
-            Call.of("/ip", "/api/ip", 501),
-            Call.of("/ip.txt", "/api/ip.txt", 501),
-            Call.of("/ip/{ipv4}", "/api/ip/198.51.100.1", 501),
+            Call.of("/ip", "/api/ip", 404),
+            Call.of("/ip.txt", "/api/ip.txt", 404),
+            Call.of("/ip/{ipv4}", "/api/ip/198.51.100.1", 404),
             Call.of("/ip/{ipv4}", "/api/ip/198.51.100", 400),
-            Call.of("/ip/{ipv4}.txt", "/api/ip/198.51.100.1.txt", 501),
+            Call.of("/ip/{ipv4}.txt", "/api/ip/198.51.100.1.txt", 404),
             Call.of("/info", "/api/info", 200),
             Call.of("/openapi.yaml", "/api/openapi.yaml", 200),
             Call.of("/openapi.json", "/api/openapi.json", 200));
@@ -120,30 +129,44 @@ class OpenApiContractTest {
                     .withContentType(reply.header("Content-Type"))
                     .withBody(reply.body())
                     .build());
-            assertThat(report.getMessages().stream().filter(message -> !deliberatelyUnacceptable(call, message)))
+            assertThat(report.getMessages().stream()
+                    .filter(message -> !deliberatelyUnacceptable(call, message))
+                    .filter(message -> !(isAboutTheRequest(message) && (call.status() == 400 || !requestJudgeable(call)))))
                     .as("%s -> %d", call.path(), reply.status()).isEmpty();
+            if (requestJudgeable(call)) {
+                assertThat(report.getMessages().stream()
+                        .filter(message -> !deliberatelyUnacceptable(call, message))
+                        .anyMatch(OpenApiContractTest::isAboutTheRequest))
+                        .as("the document calls %s invalid exactly when the service answers 400", call.path())
+                        .isEqualTo(call.status() == 400);
+            }
         }
     }
 
     @Test
-    void undocumentedErrorsAreStillTheDocumentsError() throws IOException {
-        final SchemaValidator schemas = new SchemaValidator(api, new MessageResolver());
-        for (Call call : UNDOCUMENTED_ERRORS) {
-            final Reply reply = send(call);
-            assertThat(reply.status()).as(call.path()).isEqualTo(call.status());
-            assertThat(reply.header("Content-Type")).startsWith("application/json");
-            final ValidationReport report = schemas.validate(reply.body(),
-                    api.getComponents().getSchemas().get("Error"), "response.body");
-            assertThat(report.getMessages()).as(call.path()).isEmpty();
+    void theDocumentDeclaresTheChecksTheServiceMakes() {
+        for (String parameter : List.of("area", "location", "region")) {
+            final Schema<?> segment = api.getComponents().getParameters().get(parameter).getSchema();
+            assertThat(segment.getPattern()).as(parameter)
+                    .isEqualTo("^" + ZoneNames.SEGMENT_PATTERN.replace("\\-", "-") + "$");
+            assertThat(segment.getMaxLength()).as(parameter).isEqualTo(ZoneNames.MAX_SEGMENT_LENGTH);
         }
+        final Schema<?> ipv4 = api.getComponents().getParameters().get("ipv4").getSchema();
+        assertThat(ipv4.getPattern()).isEqualTo("^" + IpResource.IPV4_PATTERN + "$");
+        assertThat(ipv4.getFormat()).isEqualTo("ipv4");
     }
 
-    @Test
-    void theDocumentIsServedAsYamlAndJson() throws IOException {
-        final Reply yaml = RawHttp.get("127.0.0.1", APP.getLocalPort(), "/api/openapi.yaml", 10_000);
-        assertThat(yaml.body()).startsWith("openapi: 3.");
-        final Reply json = RawHttp.get("127.0.0.1", APP.getLocalPort(), "/api/openapi.json", 10_000);
-        assertThat(json.body()).startsWith("{\"openapi\":\"3.");
+    private static boolean isAboutTheRequest(ValidationReport.Message message) {
+        return message.getKey().startsWith("validation.request.");
+    }
+
+    /**
+     * The validator cuts a path parameter at its first dot when the template goes on with a
+     * suffix ("/ip/{ipv4}.txt" reads ipv4 "198"), so it would judge that request by a wrong
+     * value; the /ip/{ipv4} calls check the same parameter.
+     */
+    private static boolean requestJudgeable(Call call) {
+        return !call.documentPath().equals("/ip/{ipv4}.txt");
     }
 
     /** A 406 call sends an Accept header the document does not allow: that is the point of the call. */

@@ -39,7 +39,8 @@ class TimekeeperConfigurationTest {
     void theBuiltInDefaultsAreTheContractsDefaults() throws Exception {
         for (String variable : List.of("BIND_HOST", "APP_PORT", "ADMIN_PORT", "IDLE_TIMEOUT", "SHUTDOWN_DELAY",
                 "SHUTDOWN_GRACE_PERIOD", "AVAILABILITY_ZONE", "ENVIRONMENT", "TRUSTED_PROXIES", "LOG_DIR",
-                "LOG_MAX_FILE_SIZE", "LOG_ARCHIVE_DAYS", "LOG_TOTAL_SIZE_CAP")) {
+                "LOG_MAX_FILE_SIZE", "LOG_ARCHIVE_DAYS", "LOG_TOTAL_SIZE_CAP", "REQUEST_LOG_MIN_STATUS",
+                "REQUEST_LOG_SLOWER_THAN")) {
             assumeTrue(System.getenv(variable) == null, variable + " is set in this environment");
         }
         final TimekeeperConfiguration configuration = factory.build();
@@ -52,6 +53,8 @@ class TimekeeperConfigurationTest {
         assertThat(app.getIdleTimeout()).as("above an ALB's 60 s idle timeout").isEqualTo(Duration.seconds(75));
         assertThat(server.getShutdownGracePeriod()).isEqualTo(Duration.seconds(30));
         assertThat(server.getJerseyRootPath()).contains("/api/*");
+        assertThat(configuration.getRequestLogMinimumStatus()).as("the request log writes server errors").isEqualTo(500);
+        assertThat(configuration.getRequestLogSlowerThan()).as("and slow requests").isEqualTo(Duration.milliseconds(250));
 
         final DefaultHealthFactory health = (DefaultHealthFactory) configuration.getHealthFactory().orElseThrow();
         assertThat(health.isDelayedShutdownHandlerEnabled()).isTrue();

@@ -50,7 +50,7 @@ class FakeShell {
         if (command == 'git rev-parse HEAD') {
             return new Result(0, "${commit}\n")
         }
-        def playbook = command =~ /ansible-playbook .* -i inventory\/(\S+) -e service_version=(\S+)/
+        def playbook = command =~ /ansible-playbook .* -i inventory\/(\S+) -e release_version=(\S+)/
         if (playbook.find()) {
             fleetVersions[playbook.group(1)] = playbook.group(2)
             return new Result(0, '')

@@ -131,6 +131,15 @@ abstract class PipelineTestBase extends BasePipelineTestCPS {
             }
             return workspaceFiles[path]
         }
+        // readTrusted reads a file of the build's revision without an agent: here, the workspace's.
+        helper.registerAllowedMethod('readTrusted', [String]) { String path ->
+            if (!workspaceFiles.containsKey(path)) {
+                throw new FileNotFoundException(path)
+            }
+            return workspaceFiles[path]
+        }
+        // pipeline-utility-steps parses with SnakeYAML too.
+        helper.registerAllowedMethod('readYaml', [Map]) { Map args -> new org.yaml.snakeyaml.Yaml().load(args.text as String) }
         helper.registerAllowedMethod('modernSCM', [Map]) { Map args -> [modernSCM: args] }
         helper.registerAllowedMethod('library', [Map]) { Map args -> loadLibraryStep(args) }
     }

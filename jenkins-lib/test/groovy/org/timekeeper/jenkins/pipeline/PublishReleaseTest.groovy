@@ -61,7 +61,7 @@ class PublishReleaseTest extends PipelineTestBase {
 
         runScript(JOB)
 
-        assertEquals(["tar -czf ${BUNDLE} --exclude=ansible/tests ansible",
+        assertEquals(["tar -czf ${BUNDLE} --exclude=ansible/tests ansible service.yml",
                       "sha256sum < ${BUNDLE} | sed 's/ .*\$/  ${VERSION}.tar.gz/' > ${BUNDLE}.sha256",
                       "aws s3 cp ${BUNDLE} s3://greeter-dev-artifacts/${BUNDLE_KEY}",
                       "aws s3 cp ${BUNDLE}.sha256 s3://greeter-dev-artifacts/${BUNDLE_KEY}.sha256"]*.toString(),

@@ -11,12 +11,12 @@ class RollingDeployTest extends PipelineTestBase {
 
     @Test
     void runsTheRollingDeployPlaybookAgainstTheEnvironmentsInventory() {
-        givenStepSettings(environment: 'staging', version: '1.4.0-57-3f2a9c1', rollingSerial: 2)
+        givenStepSettings(environment: 'staging', version: '1.4.0-57-3f2a9c1', batchSize: 2)
 
         runScript(JOB)
 
         assertEquals(['.venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/staging ' +
-                              '-e service_version=1.4.0-57-3f2a9c1 -e rolling_serial=2'], commands())
+                              '-e release_version=1.4.0-57-3f2a9c1 -e rolling_deploy_batch_size=2'], commands())
         assertEquals([staging: '1.4.0-57-3f2a9c1'], shell.fleetVersions)
     }
 
@@ -27,7 +27,7 @@ class RollingDeployTest extends PipelineTestBase {
         runScript(JOB)
 
         assertEquals(['.venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/prod ' +
-                              '-e service_version=2.0.1 -e rolling_serial=1'], commands())
+                              '-e release_version=2.0.1 -e rolling_deploy_batch_size=1'], commands())
     }
 
     @Test
@@ -38,7 +38,7 @@ class RollingDeployTest extends PipelineTestBase {
         runScript(JOB)
 
         assertEquals(['.venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/prod ' +
-                              '-e service_version=2.0.1 -e rolling_serial=1 -e artifact_bucket=greeter-prod-artifacts ' +
+                              '-e release_version=2.0.1 -e rolling_deploy_batch_size=1 -e artifact_bucket=greeter-prod-artifacts ' +
                               "-e vpc_cidr=10.0.0.0/16 -e note='two words'"], commands())
     }
 
@@ -49,7 +49,7 @@ class RollingDeployTest extends PipelineTestBase {
 
         runScript(JOB)
 
-        assertEquals('python3 -m venv .venv && .venv/bin/pip install -q -r ansible/requirements.txt', commands()[0])
+        assertEquals('python3.11 -m venv .venv && .venv/bin/pip install -q -r ansible/requirements.txt', commands()[0])
         assertTrue(commands()[1].startsWith('.venv/bin/ansible-playbook '))
     }
 
@@ -72,8 +72,8 @@ class RollingDeployTest extends PipelineTestBase {
         Map<Map, String> badSettings = [
                 ([environment: 'dev; rm -rf /', version: '2.0.1']): "setting 'environment' must be an environment name",
                 ([environment: 'dev', version: 'latest'])          : "setting 'version' must be a release version",
-                ([environment: 'dev', version: '2.0.1', rollingSerial: 0]):
-                        "setting 'rollingSerial' must be a whole number of at least 1, got '0'",
+                ([environment: 'dev', version: '2.0.1', batchSize: 0]):
+                        "setting 'batchSize' must be a whole number of at least 1, got '0'",
                 ([version: '2.0.1'])                                : "missing required setting 'environment'",
                 ([environment: 'dev', version: '2.0.1', extraVars: ['bad-name': 'x']]):
                         "setting 'extraVars' has 'bad-name: x'; expected an Ansible variable name",

@@ -284,7 +284,7 @@ class ShipServiceTest extends PipelineTestBase {
     @Test
     void settingsAreHandedToTheSteps() {
         givenBuildOf(BRANCH_NAME: 'dev')
-        givenStepSettings(greeterSettings() + [rollingSerial: 3, agentLabel: 'linux-amd64', awsRegion: 'eu-west-1',
+        givenStepSettings(greeterSettings() + [batchSize: 3, agentLabel: 'linux-amd64', awsRegion: 'eu-west-1',
                                                smokePath: '/api/hello', mavenModule: 'app', artifactId: 'greeter-app',
                                                testCommand: 'make test'])
 
@@ -295,7 +295,7 @@ class ShipServiceTest extends PipelineTestBase {
         assertTrue(commands().contains(("aws s3 cp app/target/greeter-app-${VERSION}.jar " +
                 "s3://greeter-dev-artifacts/greeter/${VERSION}/greeter-${VERSION}.jar --region eu-west-1").toString()))
         assertTrue(commands().contains((".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/dev " +
-                "-e service_version=${VERSION} -e rolling_serial=3 -e release_parameter=/greeter/dev/release " +
+                "-e release_version=${VERSION} -e rolling_deploy_batch_size=3 -e release_parameter=/greeter/dev/release " +
                 "-e release_sha256=${sha256(JARS["app/target/greeter-app-${VERSION}.jar".toString()])} " +
                 "-e release_bundle_sha256='' -e artifact_bucket=greeter-dev-artifacts").toString()))
         assertTrue(commands().any { it.startsWith('curl ') && it.endsWith(" ${URLS.dev}/api/hello") })
@@ -349,7 +349,7 @@ class ShipServiceTest extends PipelineTestBase {
 
         String bundle = "target/greeter-ansible-${VERSION}.tar.gz"
         assertEquals([
-                "tar -czf ${bundle} --exclude=ansible/tests ansible",
+                "tar -czf ${bundle} --exclude=ansible/tests ansible service.yml",
                 "sha256sum < ${bundle} | sed 's/ .*\$/  ${VERSION}.tar.gz/' > ${bundle}.sha256",
                 "aws s3 cp ${bundle} s3://greeter-dev-artifacts/greeter/ansible/${VERSION}.tar.gz",
                 "aws s3 cp ${bundle}.sha256 s3://greeter-dev-artifacts/greeter/ansible/${VERSION}.tar.gz.sha256",
@@ -369,8 +369,8 @@ class ShipServiceTest extends PipelineTestBase {
         Map<Map, String> badSettings = [
                 ([service: null])                               : "missing required setting 'service'",
                 ([servce: 'greeter'])                           : "unknown setting 'servce'",
-                ([rollingSerial: '2'])                          : "setting 'rollingSerial' must be a whole number",
-                ([rollingSerial: 0])                            : "setting 'rollingSerial' must be a whole number of at least 1",
+                ([batchSize: '2'])                          : "setting 'batchSize' must be a whole number",
+                ([batchSize: 0])                            : "setting 'batchSize' must be a whole number of at least 1",
                 ([service: 'Greeter'])                          : "setting 'service' must be a lower-case name",
                 ([environmentUrls: URLS.findAll { it.key != 'staging' }]): "setting 'environmentUrls' needs an http(s) URL for 'staging'",
                 ([artifactBuckets: BUCKETS + [prod: 's3://x']]) : "setting 'artifactBuckets' needs an S3 bucket name for 'prod'",
@@ -393,20 +393,20 @@ class ShipServiceTest extends PipelineTestBase {
     }
 
     private static Map greeterSettings() {
-        return [service: 'greeter', environmentUrls: URLS, artifactBuckets: BUCKETS]
+        return [service: 'greeter', smokePath: '/api/hello', environmentUrls: URLS, artifactBuckets: BUCKETS]
     }
 
     /** The play of one environment, for the main job's jar and no bundle. */
     private static String playbook(String environment) {
         return (".venv/bin/ansible-playbook ansible/rolling_deploy.yml -i inventory/${environment} " +
-                "-e service_version=${VERSION} -e rolling_serial=1 -e release_parameter=/greeter/${environment}/release " +
+                "-e release_version=${VERSION} -e rolling_deploy_batch_size=1 -e release_parameter=/greeter/${environment}/release " +
                 "-e release_sha256=${sha256(JARS[JAR])} -e release_bundle_sha256='' " +
                 "-e artifact_bucket=${BUCKETS[environment]}").toString()
     }
 
     private static List<String> smokeRequests(String environment) {
         return (1..5).collect {
-            "curl -sS -f -o /dev/null -D - --max-time 10 '${URLS[environment]}/health-check?type=ready'".toString()
+            "curl -sS -f -o /dev/null -D - --max-time 10 ${URLS[environment]}/api/hello".toString()
         }
     }
 }

@@ -18,12 +18,21 @@ import java.util.stream.Collectors;
 /**
  * The zone names timekeeper answers for, all from the one tz release bundled in Joda-Time.
  *
- * <p>Listed names are the canonical {@code Area/Location[/Region]} zones; every other name the
- * tz database knows (links such as {@code US/Eastern} or {@code Asia/Calcutta}) resolves to its
+ * <p>Listed names are the canonical {@code Area/Location[/Region]} zones and the single-segment
+ * names WorldTimeAPI lists ({@link #LISTED_SINGLE_SEGMENT_NAMES}); every other name the tz
+ * database knows (links such as {@code US/Eastern} or {@code Asia/Calcutta}) resolves to its
  * canonical zone. Look-ups ignore case, since clients send {@code america/new_york}.
  */
 public final class ZoneCatalog {
     private static final String TZDATA_VERSION_RESOURCE = "tzdata-version.txt";
+
+    /**
+     * The names without an area that WorldTimeAPI lists and its clients request. Recent tz
+     * releases made them links (CET to Europe/Brussels, EST to America/Panama), but they are
+     * listed and answered under their own name, as WorldTimeAPI does.
+     */
+    public static final List<String> LISTED_SINGLE_SEGMENT_NAMES = List.of(
+            "CET", "CST6CDT", "EET", "EST", "EST5EDT", "HST", "MET", "MST", "MST7MDT", "PST8PDT", "WET");
 
     private final String tzdataVersion;
     private final List<String> zoneNames;
@@ -34,7 +43,7 @@ public final class ZoneCatalog {
         this.tzdataVersion = tzdataVersion;
         this.zoneNames = List.copyOf(zoneNames);
         this.canonicalNameByLowerCaseName = Map.copyOf(canonicalNameByLowerCaseName);
-        this.zoneNamesByArea = zoneNames.stream().collect(Collectors.groupingBy(
+        this.zoneNamesByArea = zoneNames.stream().filter(ZoneCatalog::isAreaLocation).collect(Collectors.groupingBy(
                 name -> areaOf(name).toLowerCase(Locale.ROOT),
                 TreeMap::new,
                 Collectors.collectingAndThen(Collectors.toList(), Collections::unmodifiableList)));
@@ -54,6 +63,11 @@ public final class ZoneCatalog {
                 canonicalNameByLowerCaseName.put(id.toLowerCase(Locale.ROOT), target);
             }
         }
+        for (String name : LISTED_SINGLE_SEGMENT_NAMES) {
+            DateTimeZone.forID(name); // fails the start when the bundled tz release lacks one
+            canonicalNames.add(name);
+            canonicalNameByLowerCaseName.put(name.toLowerCase(Locale.ROOT), name);
+        }
         return new ZoneCatalog(readBundledTzdataVersion(), List.copyOf(canonicalNames), canonicalNameByLowerCaseName);
     }
 
@@ -62,7 +76,7 @@ public final class ZoneCatalog {
         return tzdataVersion;
     }
 
-    /** Every canonical zone name, sorted. */
+    /** Every canonical zone name and listed single-segment name, sorted. */
     public List<String> zoneNames() {
         return zoneNames;
     }

@@ -3,8 +3,8 @@ package org.timekeeper.geoip;
 import com.maxmind.db.CHMCache;
 import com.maxmind.db.Reader;
 import io.dropwizard.lifecycle.Managed;
+import org.timekeeper.core.IpZoneLocator;
 import org.timekeeper.core.ZoneCatalog;
-import org.timekeeper.resources.IpZoneLocator;
 import org.timekeeper.server.TrustedProxies;
 
 import java.io.File;

@@ -7,7 +7,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import org.timekeeper.BuildInfo;
+import org.timekeeper.api.MediaTypes;
 import org.timekeeper.api.ServiceInfo;
+import org.timekeeper.server.NodeIdentity;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import jakarta.ws.rs.ext.Provider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.timekeeper.api.ErrorResponse;
+import org.timekeeper.api.MediaTypes;
 
 /** A bug is logged with its stack trace and answered with a JSON 500 that reveals nothing. */
 @Provider

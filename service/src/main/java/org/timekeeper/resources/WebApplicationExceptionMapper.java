@@ -5,6 +5,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import org.timekeeper.api.ErrorResponse;
+import org.timekeeper.api.MediaTypes;
 
 import java.util.Locale;
 

@@ -2,6 +2,7 @@ package org.timekeeper.server;
 
 import ch.qos.logback.access.jetty.RequestLogImpl;
 import io.dropwizard.core.setup.Environment;
+import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -13,13 +14,15 @@ import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
  * Installs what Dropwizard's configuration cannot express on the Jetty server it builds: the
  * identity/request-id headers on every connector, and JSON error handlers at the server level
- * and in both servlet contexts, so no response of either port is ever HTML; and the switch to
- * closing connections once SIGTERM arrives.
+ * and in both servlet contexts, so no response of either port is ever HTML; an Allow header on
+ * every 405; which requests the request log writes; and the switch to closing connections
+ * once SIGTERM arrives.
  */
 public final class JettyWiring {
 
@@ -29,9 +32,14 @@ public final class JettyWiring {
     private JettyWiring() {
     }
 
-    public static void install(Environment environment, ResponseHeaders responseHeaders) {
+    public static void install(Environment environment, ResponseHeaders responseHeaders,
+                               ErrorsAndSlowRequests requestLogFilter) {
         environment.getApplicationContext().setErrorHandler(new JsonErrorHandler(responseHeaders));
         environment.getAdminContext().setErrorHandler(new JsonErrorHandler(responseHeaders));
+        environment.servlets().addFilter("allow-on-405", new AllowOn405Filter(AllowedMethods::ofApplicationPath, true))
+                .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
+        environment.admin().addFilter("allow-on-405", new AllowOn405Filter(AllowedMethods::ofAdminPath, false))
+                .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarting(LifeCycle event) {
@@ -42,6 +50,8 @@ public final class JettyWiring {
                         // Its start-up status report (a version check that always warns inside a
                         // shaded jar) would put plain-text lines among the JSON ones on stdout.
                         requestLog.setQuiet(true);
+                        requestLog.addFilter(requestLogFilter);
+                        requestLogFilter.start();
                     }
                     for (Connector connector : server.getConnectors()) {
                         httpConfigurationsOf(connector).forEach(http -> http.addCustomizer(responseHeaders));

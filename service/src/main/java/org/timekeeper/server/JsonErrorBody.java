@@ -1,6 +1,7 @@
 package org.timekeeper.server;
 
 import org.eclipse.jetty.http.HttpStatus;
+import org.timekeeper.api.Representations;
 
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -18,9 +19,7 @@ final class JsonErrorBody {
     }
 
     static void write(PrintWriter writer, int status, String message) {
-        writer.write("{\"error\":\"");
-        writer.write(escape(messageOrReason(status, message)));
-        writer.write("\"}");
+        writer.write(Representations.errorJson(messageOrReason(status, message)));
     }
 
     /**
@@ -34,27 +33,5 @@ final class JsonErrorBody {
             return reason.toLowerCase(Locale.ROOT);
         }
         return message;
-    }
-
-    static String escape(String text) {
-        final StringBuilder out = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            final char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 }

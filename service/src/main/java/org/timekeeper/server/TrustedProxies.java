@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 public final class TrustedProxies {
 
     /** Literals only: a host name here would make InetAddress query DNS on every request. */
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final List<Range> ranges;
@@ -92,13 +91,48 @@ public final class TrustedProxies {
         if (candidate.startsWith("[") && candidate.endsWith("]")) {
             candidate = candidate.substring(1, candidate.length() - 1);
         }
-        if (!IPV4.matcher(candidate).matches() && !IPV6.matcher(candidate).matches()) {
+        if (candidate.indexOf(':') < 0) {
+            return ipv4(candidate);
+        }
+        if (!IPV6.matcher(candidate).matches()) {
             return Optional.empty();
         }
         try {
             return Optional.of(InetAddress.getByName(candidate));
         } catch (UnknownHostException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * A dotted quad, parsed here: it is every request's peer on a node behind a trusted proxy,
+     * and InetAddress.getByName would also look up "999.1.1.1" in DNS as a host name.
+     */
+    private static Optional<InetAddress> ipv4(String text) {
+        final byte[] address = new byte[4];
+        int octet = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            final char c = i < text.length() ? text.charAt(i) : '.';
+            if (c >= '0' && c <= '9' && digits < 3) {
+                value = value * 10 + (c - '0');
+                digits++;
+            } else if (c == '.' && digits > 0 && value <= 255 && octet < 4) {
+                address[octet++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else {
+                return Optional.empty();
+            }
+        }
+        if (octet != 4) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByAddress(address));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are an IPv4 address", e);
         }
     }
 

@@ -7,6 +7,7 @@ import io.dropwizard.testing.junit5.ResourceExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.timekeeper.BuildInfo;
+import org.timekeeper.server.NodeIdentity;
 
 import java.util.ArrayList;
 import java.util.List;

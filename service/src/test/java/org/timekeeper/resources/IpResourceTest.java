@@ -15,7 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.timekeeper.resources.ResourceTestSupport.CALCULATOR;
 import static org.timekeeper.resources.ResourceTestSupport.CLIENT_IP;
 import static org.timekeeper.resources.ResourceTestSupport.CLOCK;
-import static org.timekeeper.resources.ResourceTestSupport.PLAIN_TEXT;
 
 @ExtendWith(DropwizardExtensionsSupport.class)
 class IpResourceTest {
@@ -26,12 +25,12 @@ class IpResourceTest {
             "198.51.100.1", "America/Sao_Paulo");
 
     private static final ResourceExtension WITHOUT_GEOIP = ResourceTestSupport.builder()
-            .addResource(new IpResource(Optional.empty(), CALCULATOR, CLOCK, PLAIN_TEXT))
+            .addResource(new IpResource(Optional.empty(), CALCULATOR, CLOCK))
             .build();
 
     private static final ResourceExtension WITH_GEOIP = ResourceTestSupport.builder()
             .addResource(new IpResource(Optional.of(address -> Optional.ofNullable(ZONE_BY_ADDRESS.get(address))),
-                    CALCULATOR, CLOCK, PLAIN_TEXT))
+                    CALCULATOR, CLOCK))
             .build();
 
     private final ObjectMapper mapper = new ObjectMapper();
@@ -41,10 +40,10 @@ class IpResourceTest {
     }
 
     @Test
-    void withoutAGeoIpDatabaseEveryCallIsAClear501() throws Exception {
+    void withoutAGeoIpDatabaseEveryCallIsAClear404() throws Exception {
         for (String path : new String[] {"/ip", "/ip.txt", "/ip/198.51.100.1", "/ip/198.51.100.1.txt"}) {
             final Response response = WITHOUT_GEOIP.target(path).request().get();
-            assertThat(response.getStatus()).as(path).isEqualTo(501);
+            assertThat(response.getStatus()).as(path).isEqualTo(404);
             assertThat(json(response).get("error").asText()).as(path).isEqualTo(IpResource.GEOIP_NOT_CONFIGURED);
         }
     }

@@ -1,10 +1,10 @@
 package org.timekeeper.resources;
 
-import io.dropwizard.jackson.Jackson;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import org.timekeeper.core.DateTimeCalculator;
 import org.timekeeper.core.ZoneCatalog;
+import org.timekeeper.server.ClientIpFilter;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +19,6 @@ final class ResourceTestSupport {
     static final String CLIENT_IP = "203.0.113.7";
     static final ZoneCatalog CATALOG = ZoneCatalog.fromTzdata();
     static final DateTimeCalculator CALCULATOR = new DateTimeCalculator(CATALOG);
-    static final PlainText PLAIN_TEXT = new PlainText(Jackson.newObjectMapper());
 
     private ResourceTestSupport() {
     }

@@ -65,4 +65,16 @@ class TrustedProxiesTest {
         assertThatThrownBy(() -> TrustedProxies.parse("10.0.0.0/33")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TrustedProxies.parse("10.0.0.0/x")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void ipv4LiteralsAreParsedWithoutLookingAnythingUp() {
+        assertThat(TrustedProxies.literal("203.0.113.7")).hasValueSatisfying(
+                address -> assertThat(address.getHostAddress()).isEqualTo("203.0.113.7"));
+        assertThat(TrustedProxies.literal("[10.0.0.1]")).isPresent();
+        assertThat(TrustedProxies.literal("0.0.0.0")).isPresent();
+        for (String notOne : List.of("999.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.", ".1.2.3", "1.2.3.4x",
+                "0001.2.3.4", "localhost", "", "1.2.3.256")) {
+            assertThat(TrustedProxies.literal(notOne)).as(notOne).isEmpty();
+        }
+    }
 }

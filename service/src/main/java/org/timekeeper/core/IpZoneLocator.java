@@ -1,4 +1,4 @@
-package org.timekeeper.resources;
+package org.timekeeper.core;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package org.timekeeper.resources;
+package org.timekeeper.server;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -7,7 +7,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import org.timekeeper.server.TrustedProxies;
 
 import java.io.IOException;
 import java.util.Collections;
@@ -40,7 +39,7 @@ public class ClientIpFilter implements Filter {
         chain.doFilter(request, response);
     }
 
-    static String clientIpOf(ContainerRequestContext request) {
+    public static String clientIpOf(ContainerRequestContext request) {
         final Object clientIp = request.getProperty(PROPERTY);
         return clientIp == null ? "" : clientIp.toString();
     }
