@@ -5,7 +5,7 @@ and the stack deployed into the emulator, inspected through the ECS, ECR and ELB
 import pytest
 
 from cfn_fixtures import aws, deployments, emulator  # noqa: F401 (pytest fixtures)
-from cfn_templates import ENVIRONMENTS, load_parameters, load_template, service_default_seconds, the_resource
+from cfn_templates import ENVIRONMENTS, SERVICE, load_parameters, load_template, service_default_seconds, the_resource
 
 ECS = load_template("ecs")
 FARGATE_MAX_STOP_TIMEOUT = 120
@@ -131,7 +131,7 @@ def test_the_deployed_stack_has_its_repository_service_task_definition_and_ip_ta
     elbv2 = aws("elbv2")
     target_group = elbv2.describe_target_groups(TargetGroupArns=[outputs["TargetGroupArn"]])["TargetGroups"][0]
     assert target_group["TargetType"] == "ip"
-    assert target_group["HealthCheckPath"] == "/health-check?type=ready"
+    assert target_group["HealthCheckPath"] == SERVICE["paths"]["ready"]
     listener = deployment.outputs("load-balancer")["HttpsListenerArn"]
     forwards = [action["TargetGroupArn"] for rule in elbv2.describe_rules(ListenerArn=listener)["Rules"]
                 for action in rule["Actions"] if action["Type"] == "forward"]
