@@ -25,6 +25,8 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "container"))
 sys.path.insert(0, str(REPO / "fleet"))
+sys.path.insert(0, str(REPO / "lib"))
+import service_contract  # noqa: E402
 import service_facts  # noqa: E402
 
 IMAGE_TAR = REPO / "container" / "target" / "timekeeper-image.tar"
@@ -139,7 +141,7 @@ class AlbLikeHaproxy:
                                       undefined=jinja2.StrictUndefined).get_template("haproxy.cfg.j2")
         text = template.render(
             ansible_managed="rendered by container/tests from fleet/templates/haproxy.cfg.j2",
-            local_fleet_dir=str(work_dir), local_fleet_lb_retries=0,
+            local_fleet_dir=str(work_dir), local_fleet_lb_retries=0, service=service_contract.load(),
             groups={"timekeeper": list(backends)},
             hostvars={name: {"ansible_host": host, "dropwizard_service_app_port": APP_PORT}
                       for name, host in backends.items()})
