@@ -83,12 +83,6 @@ def call(Map settings = [:]) {
 
 /** One output of the environment's ECS stack; fails the build when the stack has no such output. */
 private String ecsStackOutput(String outputKey, Environment environment, Map config) {
-    StackOutputVariable output = new StackOutputVariable(outputKey, config.ecsStackLayer, outputKey)
-    String stack = output.stackName(config.service, environment)
-    String value = StackOutputVariable.valueOf(sh(
-            script: ShellCommands.stackOutput(stack, outputKey, config.awsRegion), returnStdout: true))
-    if (value == null) {
-        error("deployEcsService: stack ${stack} has no output ${outputKey}")
-    }
-    return value
+    return new StackOutputVariable(outputKey, config.ecsStackLayer, outputKey).read(
+            this, 'deployEcsService', config.service, environment, config.awsRegion)
 }
