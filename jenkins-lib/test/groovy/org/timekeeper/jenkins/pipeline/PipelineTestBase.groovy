@@ -236,6 +236,11 @@ abstract class PipelineTestBase extends BasePipelineTestCPS {
         return cause
     }
 
+    /** What smokeTest runs on its defaults: five requests of one URL. */
+    static List<String> smokeRequestsOf(String url) {
+        return (1..5).collect { "curl -sS -f -o /dev/null -D - --max-time 10 ${url}".toString() }
+    }
+
     /** The shell commands that ran, in order. */
     List<String> commands() {
         return shell.commands

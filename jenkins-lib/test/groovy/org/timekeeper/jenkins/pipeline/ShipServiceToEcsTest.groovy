@@ -79,6 +79,36 @@ class ShipServiceToEcsTest extends PipelineTestBase {
     }
 
     @Test
+    void theEcsSettingsAreHandedToTheSteps() {
+        givenBuildOf(BRANCH_NAME: 'dev')
+        ['RepositoryUri', 'ClusterName', 'EcsServiceName'].each { String outputKey ->
+            shell.stackOutputs["greeter-dev-fargate.${outputKey}".toString()] =
+                    shell.stackOutputs["greeter-dev-ecs.${outputKey}".toString()]
+        }
+        // two containers: only the one ecsContainer names gets the image
+        shell.answer("^aws ecs describe-task-definition --task-definition ${revision('dev', 6)} ",
+                '{"family": "greeter-dev", "containerDefinitions": [{"name": "envoy", "image": "envoy:1"}, ' +
+                        '{"name": "greeter", "image": "old"}]}')
+        givenStepSettings(service: 'greeter', smokePath: '/api/hello', environmentUrls: URLS, deployTarget: 'ecs',
+                ecsStackLayer: 'fargate', ecsContainer: 'greeter', imageBuildCommand: 'make image-ci',
+                imagePushCommand: 'make push-ci', awsRegion: 'eu-west-1')
+
+        runScript(JOB)
+
+        assertTrue(commands().contains("make image-ci RELEASE_VERSION=${VERSION}".toString()))
+        assertTrue(commands().contains("make push-ci IMAGE_REPOSITORY=${repository('dev')} RELEASE_VERSION=${VERSION}".toString()))
+        assertTrue(commands().contains(("aws ecs update-service --cluster greeter-dev --service greeter-dev-service " +
+                "--task-definition ${revision('dev', 7)} --query service.serviceName --output text --region eu-west-1").toString()))
+        assertTrue(commands().findAll { it.startsWith('aws cloudformation ') }.every {
+            it.contains('--stack-name greeter-dev-fargate ') && it.endsWith(' --region eu-west-1')
+        })
+        assertEquals([[name: 'envoy', image: 'envoy:1'], [name: 'greeter', image: "${repository('dev')}:${VERSION}".toString()]],
+                new groovy.json.JsonSlurperClassic().parseText(workspaceFiles['ecs-task-definition.json']).containerDefinitions)
+        assertEquals(['Checkout', 'Build', 'Test', 'Package', 'Publish', 'Deploy dev', 'Smoke dev'], eventsOf('stage'))
+        assertBuildSucceeded()
+    }
+
+    @Test
     void anUnknownDeployTargetIsRejectedByKey() {
         givenStepSettings(service: 'greeter', smokePath: '/api/hello', environmentUrls: URLS, deployTarget: 'k8s')
 
@@ -123,8 +153,6 @@ class ShipServiceToEcsTest extends PipelineTestBase {
     }
 
     private static List<String> smokeRequests(String environment) {
-        return (1..5).collect {
-            "curl -sS -f -o /dev/null -D - --max-time 10 ${URLS[environment]}/api/hello".toString()
-        }
+        return smokeRequestsOf("${URLS[environment]}/api/hello".toString())
     }
 }
