@@ -2,7 +2,6 @@ import org.timekeeper.jenkins.DeliveryPlan
 import org.timekeeper.jenkins.Environment
 import org.timekeeper.jenkins.Release
 import org.timekeeper.jenkins.Settings
-import org.timekeeper.jenkins.ShellCommands
 import org.timekeeper.jenkins.StackOutputVariable
 
 /**
@@ -18,6 +17,10 @@ def call(Map settings = [:]) {
     def defaultConfig = [
             // The service's name: names the artifact, its S3 prefix, SSM parameters and deploy locks.
             service: null,
+            // What a deploy updates: 'ec2', the Auto Scaling fleet rolled by Ansible (rollingDeploy), or
+            // 'ecs', the ECS Fargate service of the stack <service>-<environment>-<ecsStackLayer>
+            // (publishImage, deployEcsService).
+            deployTarget: 'ec2',
             // Environment name to its public base URL, for every environment on the promotion path
             // that environmentUrlOutput does not cover.
             environmentUrls: [:],
@@ -58,13 +61,22 @@ def call(Map settings = [:]) {
             // The path the smoke test requests on each environment's public URL (the service contract's
             // paths.smoke): a real API answer that carries the release version.
             smokePath: null,
+            // deployTarget 'ecs': the layer of each environment's ECS stack (outputs RepositoryUri,
+            // ClusterName, EcsServiceName).
+            ecsStackLayer: 'ecs',
+            // deployTarget 'ecs': the container whose image a deploy changes. '' is the task's only container.
+            ecsContainer: '',
+            // deployTarget 'ecs': builds the image; gets RELEASE_VERSION=<version>.
+            imageBuildCommand: 'make image',
+            // deployTarget 'ecs': pushes it; gets IMAGE_REPOSITORY=<repository URI> RELEASE_VERSION=<version>.
+            imagePushCommand: 'make push',
             // The AWS region of the bucket and SSM parameters. '' is the agent's default.
             awsRegion: '',
             // The agent label to run on. '' is any agent.
             agentLabel: '',
             // Minutes for checkout, build, tests, package and publish together.
             buildTimeoutMinutes: 60,
-            // Minutes for one environment's rolling deploy.
+            // Minutes for one environment's deploy: the rolling deploy, or the image push and the ECS rollout.
             deployTimeoutMinutes: 45,
             // Minutes for one environment's smoke test.
             smokeTimeoutMinutes: 5,
@@ -74,6 +86,8 @@ def call(Map settings = [:]) {
     Map config = Settings.merge('shipService', defaultConfig, settings)
     Settings.matching('shipService', 'service', config.service, Release.SERVICE_PATTERN,
             'a lower-case name (letters, digits, dashes)')
+    boolean toEcs = Settings.matching('shipService', 'deployTarget', config.deployTarget, /ec2|ecs/,
+            "'ec2' or 'ecs'") == 'ecs'
     Settings.matching('shipService', 'smokePath', config.smokePath, Environment.PATH_PATTERN, 'a path starting with /')
     Settings.positive('shipService', config, ['batchSize', 'buildTimeoutMinutes', 'deployTimeoutMinutes',
                                               'smokeTimeoutMinutes', 'approvalTimeoutMinutes'])
@@ -82,7 +96,7 @@ def call(Map settings = [:]) {
             bucket: StackOutputVariable.ofSetting('shipService', 'artifactBucketOutput', config.artifactBucketOutput)]
     List<Environment> promotionPath = Environment.promotionPath('shipService', config.promotionPath,
             config.environmentUrls, config.artifactBuckets, config.approvalEnvironments,
-            locations.url != null, locations.bucket != null)
+            locations.url != null, locations.bucket != null || toEcs)
     DeliveryPlan.checkTargets('shipService', promotionPath, config.branchEnvironments, config.releaseTagEnvironment)
     List<StackOutputVariable> stackOutputs = StackOutputVariable.parse('shipService', config.stackOutputVars)
     DeliveryPlan plan = DeliveryPlan.forBuild(promotionPath, config.branchEnvironments, config.releaseTagEnvironment,
@@ -90,7 +104,7 @@ def call(Map settings = [:]) {
     echo "shipService: ${plan.reason}"
 
     // What the post actions report: how far the build got.
-    Map outcome = [stage: 'Checkout', release: null, deployed: []]
+    Map outcome = [stage: 'Checkout', release: null, image: null, deployed: []]
     try {
         onAgent(config) {
             timeout(time: config.buildTimeoutMinutes, unit: 'MINUTES') {
@@ -107,10 +121,15 @@ def call(Map settings = [:]) {
                     }
                     outcome.stage = 'Publish'
                     stage('Publish') {
-                        // the release with the digests of the files this build made, for every deploy
-                        outcome.release = publishRelease(release: outcome.release,
-                                artifactBucket: artifactBucketOf(plan.environments[0], locations, config),
-                                ansibleBundle: config.ansibleBundle, awsRegion: config.awsRegion)
+                        if (toEcs) {
+                            // the image in the first environment's repository; the later ones get the same image
+                            outcome.image = publishImage(imageSettings(plan.environments[0], outcome.release, config))
+                        } else {
+                            // the release with the digests of the files this build made, for every deploy
+                            outcome.release = publishRelease(release: outcome.release,
+                                    artifactBucket: artifactBucketOf(plan.environments[0], locations, config),
+                                    ansibleBundle: config.ansibleBundle, awsRegion: config.awsRegion)
+                        }
                     }
                 }
             }
@@ -152,10 +171,9 @@ private void approve(Environment target, Release release, Map config) {
  * One environment: one deploy at a time (the lock, shared by every branch and build of
  * the service), and a newer build that got the lock first makes an older one give up
  * (the milestone inside the lock), so an environment never goes back to an older release.
- * The artifact is promoted from the environment before (copied, never rebuilt), then the
- * fleet rolled. The play records the release (version and digests) in the environment's
- * release parameter before its first node and puts the previous record back if it fails,
- * so an instance launched during the deploy installs the new release.
+ * Then the fleet is rolled (deployTarget 'ec2', rollFleet) or the ECS service moved to the
+ * release's image (deployTarget 'ecs': the first environment's repository got the image in
+ * the Publish stage, each later one gets the same image, Jib building it reproducibly).
  */
 private void deploy(Environment environment, Environment previous, Map outcome, List<StackOutputVariable> stackOutputs,
                     Map<String, StackOutputVariable> locations, Map config) {
@@ -169,16 +187,15 @@ private void deploy(Environment environment, Environment previous, Map outcome, 
                 checkout scm
                 timeout(time: config.deployTimeoutMinutes, unit: 'MINUTES') {
                     target = located(environment, locations, config)
-                    if (previous != null) {
-                        publishRelease(release: release, artifactBucket: target.artifactBucket,
-                                fromBucket: artifactBucketOf(previous, locations, config),
-                                ansibleBundle: config.ansibleBundle,
+                    if (config.deployTarget == 'ecs') {
+                        String image = previous == null ? outcome.image :
+                                publishImage(imageSettings(target, release, config))
+                        deployEcsService(service: config.service, environment: target.name, image: image,
+                                container: config.ecsContainer, ecsStackLayer: config.ecsStackLayer,
                                 awsRegion: config.awsRegion)
+                    } else {
+                        rollFleet(target, previous, release, stackOutputs, locations, config)
                     }
-                    rollingDeploy(environment: target.name, version: release.version,
-                            batchSize: config.batchSize,
-                            extraVars: playbookVariables(target, release, stackOutputs, config),
-                            setupCommand: config.ansibleSetupCommand)
                 }
             }
             outcome.stage = "Smoke ${target.name}".toString()
@@ -189,6 +206,33 @@ private void deploy(Environment environment, Environment previous, Map outcome, 
             }
         }
     }
+}
+
+/**
+ * The EC2 fleet: the artifact is promoted from the environment before (copied, never rebuilt),
+ * then the fleet rolled. The play records the release (version and digests) in the environment's
+ * release parameter before its first node and puts the previous record back if it fails,
+ * so an instance launched during the deploy installs the new release.
+ */
+private void rollFleet(Environment target, Environment previous, Release release,
+                       List<StackOutputVariable> stackOutputs, Map<String, StackOutputVariable> locations, Map config) {
+    if (previous != null) {
+        publishRelease(release: release, artifactBucket: target.artifactBucket,
+                fromBucket: artifactBucketOf(previous, locations, config),
+                ansibleBundle: config.ansibleBundle,
+                awsRegion: config.awsRegion)
+    }
+    rollingDeploy(environment: target.name, version: release.version,
+            batchSize: config.batchSize,
+            extraVars: playbookVariables(target, release, stackOutputs, config),
+            setupCommand: config.ansibleSetupCommand)
+}
+
+/** publishImage's settings: the release's image into the environment's repository. */
+private Map imageSettings(Environment environment, Release release, Map config) {
+    return [service: config.service, environment: environment.name, version: release.version,
+            ecsStackLayer: config.ecsStackLayer, buildCommand: config.imageBuildCommand,
+            pushCommand: config.imagePushCommand, awsRegion: config.awsRegion]
 }
 
 /**
@@ -227,13 +271,7 @@ private String artifactBucketOf(Environment environment, Map<String, StackOutput
 
 /** One output of one of the environment's stacks; fails the build when the stack has no such output. */
 private String stackOutput(StackOutputVariable output, Environment environment, Map config) {
-    String stack = output.stackName(config.service, environment)
-    String value = StackOutputVariable.valueOf(sh(
-            script: ShellCommands.stackOutput(stack, output.outputKey, config.awsRegion), returnStdout: true))
-    if (value == null) {
-        error("shipService: stack ${stack} has no output ${output.outputKey} (for ${output.variable})")
-    }
-    return value
+    return output.read(this, 'shipService', config.service, environment, config.awsRegion)
 }
 
 private void onAgent(Map config, Closure body) {

@@ -17,6 +17,8 @@ class ShellCommands implements Serializable {
     static final String ROLLING_DEPLOY_PLAYBOOK = 'ansible/rolling_deploy.yml'
     /** The service's platform contract at the repository root; the playbooks read it (ansible/group_vars/all). */
     static final String CONTRACT_FILE = 'service.yml'
+    /** Where deployEcsService writes the task definition revision it registers, in the workspace. */
+    static final String ECS_TASK_DEFINITION_FILE = 'ecs-task-definition.json'
 
     /** The module's reactor selection: the module and what it depends on, or the whole build. */
     @NonCPS
@@ -78,6 +80,61 @@ class ShellCommands implements Serializable {
         return ("aws cloudformation describe-stacks --stack-name ${quote(stack)} " +
                 "--query \"Stacks[0].Outputs[?OutputKey=='${outputKey}'].OutputValue\" --output text" +
                 region(awsRegion)).toString()
+    }
+
+    /**
+     * Builds the service's image under the release version, then pushes the same image (Jib
+     * builds reproducibly) to a repository, tagged with the version: the repository's
+     * Makefile targets, {@code make image} and {@code make push}.
+     */
+    @NonCPS
+    static String imageBuild(String buildCommand, String version) {
+        return "${buildCommand} RELEASE_VERSION=${quote(version)}".toString()
+    }
+
+    @NonCPS
+    static String imagePush(String pushCommand, String repositoryUri, String version) {
+        return "${pushCommand} IMAGE_REPOSITORY=${quote(repositoryUri)} RELEASE_VERSION=${quote(version)}".toString()
+    }
+
+    /** The task definition (ARN) an ECS service runs now. */
+    @NonCPS
+    static String ecsServiceTaskDefinition(String cluster, String service, String awsRegion) {
+        return ("aws ecs describe-services --cluster ${quote(cluster)} --services ${quote(service)} " +
+                "--query 'services[0].taskDefinition' --output text${region(awsRegion)}").toString()
+    }
+
+    /** One task definition revision as JSON, in the shape register-task-definition reads (plus read-only fields). */
+    @NonCPS
+    static String ecsDescribeTaskDefinition(String taskDefinitionArn, String awsRegion) {
+        return ("aws ecs describe-task-definition --task-definition ${quote(taskDefinitionArn)} " +
+                "--query taskDefinition --output json${region(awsRegion)}").toString()
+    }
+
+    /** Registers the revision written to a JSON file; prints the new revision's ARN. */
+    @NonCPS
+    static String ecsRegisterTaskDefinition(String jsonFile, String awsRegion) {
+        return ("aws ecs register-task-definition --cli-input-json ${quote("file://${jsonFile}".toString())} " +
+                "--query taskDefinition.taskDefinitionArn --output text${region(awsRegion)}").toString()
+    }
+
+    /** Starts a rolling deployment of the service onto a task definition revision (prints the service's name only). */
+    @NonCPS
+    static String ecsUpdateService(String cluster, String service, String taskDefinitionArn, String awsRegion) {
+        return ("aws ecs update-service --cluster ${quote(cluster)} --service ${quote(service)} " +
+                "--task-definition ${quote(taskDefinitionArn)} --query service.serviceName --output text" +
+                region(awsRegion)).toString()
+    }
+
+    /**
+     * The service's PRIMARY deployment as one line of text: task definition ARN, rollout state
+     * and its reason, tab-separated (see {@link EcsRollout}).
+     */
+    @NonCPS
+    static String ecsPrimaryDeployment(String cluster, String service, String awsRegion) {
+        return ("aws ecs describe-services --cluster ${quote(cluster)} --services ${quote(service)} " +
+                "--query \"services[0].deployments[?status=='PRIMARY'].[taskDefinition,rolloutState,rolloutStateReason]\" " +
+                "--output text${region(awsRegion)}").toString()
     }
 
     /** Response headers only (body discarded), failing on an HTTP error, bounded in time. */

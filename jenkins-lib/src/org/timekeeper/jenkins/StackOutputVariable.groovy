@@ -75,6 +75,22 @@ class StackOutputVariable implements Serializable {
         return "${service}-${environment.name}-${stackLayer}".toString()
     }
 
+    /**
+     * Reads the output on the agent, through the calling step's {@code sh}; fails the build
+     * (the step's {@code error}) when the stack has no such output.
+     * @param steps the calling step's script, whose {@code sh} and {@code error} are Jenkins'
+     */
+    String read(Object steps, String stepName, String service, Environment environment, String awsRegion) {
+        String stack = stackName(service, environment)
+        String value = valueOf(steps.sh(script: ShellCommands.stackOutput(stack, outputKey, awsRegion),
+                returnStdout: true) as String)
+        if (value == null) {
+            String purpose = variable == outputKey ? '' : " (for ${variable})"
+            steps.error("${stepName}: stack ${stack} has no output ${outputKey}${purpose}".toString())
+        }
+        return value
+    }
+
     /** @return the output's value, or null when the stack has no such output */
     @NonCPS
     static String valueOf(String describeStacksOutput) {

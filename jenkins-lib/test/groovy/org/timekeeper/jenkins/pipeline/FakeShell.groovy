@@ -25,6 +25,8 @@ class FakeShell {
     /** '<stack>.<OutputKey>' to its value, for aws cloudformation describe-stacks. */
     final Map<String, String> stackOutputs = [:]
     private final Map<String, Integer> failures = [:]
+    /** Command pattern to the outputs of its next runs; the last one answers every run after it. */
+    private final Map<String, List<String>> answers = [:]
     private final String commit
 
     FakeShell(String commit) {
@@ -34,6 +36,14 @@ class FakeShell {
     /** Every command matching the regular expression exits with this status. */
     void failWhen(String commandPattern, int status) {
         failures[commandPattern] = status
+    }
+
+    /**
+     * Every command matching the regular expression prints these outputs, one per run, in
+     * order; the last one again for every later run (e.g. a rollout IN_PROGRESS, then COMPLETED).
+     */
+    void answer(String commandPattern, String... outputs) {
+        answers[commandPattern] = new ArrayList<String>(outputs as List)
     }
 
     /** The public URL of an environment, as its smoke test will request it. */
@@ -46,6 +56,11 @@ class FakeShell {
         Integer failure = failures.find { pattern, status -> command =~ pattern }?.value
         if (failure != null) {
             return new Result(failure, "fake failure of: ${command}\n")
+        }
+        String pattern = answers.keySet().find { command =~ it }
+        if (pattern != null) {
+            List<String> outputs = answers[pattern]
+            return new Result(0, outputs.size() > 1 ? outputs.remove(0) : outputs[0])
         }
         if (command == 'git rev-parse HEAD') {
             return new Result(0, "${commit}\n")

@@ -140,6 +140,12 @@ abstract class PipelineTestBase extends BasePipelineTestCPS {
         }
         // pipeline-utility-steps parses with SnakeYAML too.
         helper.registerAllowedMethod('readYaml', [Map]) { Map args -> new org.yaml.snakeyaml.Yaml().load(args.text as String) }
+        // pipeline-utility-steps' JSON steps; the classic parser's maps and lists serialise like Jenkins' own.
+        helper.registerAllowedMethod('readJSON', [Map]) { Map args -> new groovy.json.JsonSlurperClassic().parseText(args.text as String) }
+        helper.registerAllowedMethod('writeJSON', [Map]) { Map args ->
+            events << "writeJSON: ${args.file}".toString()
+            workspaceFiles[args.file as String] = groovy.json.JsonOutput.toJson(args.json)
+        }
         helper.registerAllowedMethod('modernSCM', [Map]) { Map args -> [modernSCM: args] }
         helper.registerAllowedMethod('library', [Map]) { Map args -> loadLibraryStep(args) }
     }
@@ -228,6 +234,11 @@ abstract class PipelineTestBase extends BasePipelineTestCPS {
             cause = cause.cause
         }
         return cause
+    }
+
+    /** What smokeTest runs on its defaults: five requests of one URL. */
+    static List<String> smokeRequestsOf(String url) {
+        return (1..5).collect { "curl -sS -f -o /dev/null -D - --max-time 10 ${url}".toString() }
     }
 
     /** The shell commands that ran, in order. */

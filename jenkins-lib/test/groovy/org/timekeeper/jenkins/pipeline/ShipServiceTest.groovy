@@ -405,8 +405,6 @@ class ShipServiceTest extends PipelineTestBase {
     }
 
     private static List<String> smokeRequests(String environment) {
-        return (1..5).collect {
-            "curl -sS -f -o /dev/null -D - --max-time 10 ${URLS[environment]}/api/hello".toString()
-        }
+        return smokeRequestsOf("${URLS[environment]}/api/hello".toString())
     }
 }
