@@ -119,11 +119,16 @@ class EmulatedAutoScalingGroup:
         assert len(self.instances) == 3 and set(self.target_states()) == set(self.instances)
 
     def target_states(self) -> dict[str, str]:
-        return {d["Target"]["Id"]: d["TargetHealth"]["State"] for d in self.elbv2.describe_target_health(
-            TargetGroupArn=self.target_group_arn)["TargetHealthDescriptions"]}
+        return target_states(self.elbv2, self.target_group_arn)
 
     def shape(self) -> dict:
         return shape(group_of(self.autoscaling, self.name))
+
+
+def target_states(elbv2, arn) -> dict[str, str]:
+    """A target group's targets and their health states, as the load balancer reports them."""
+    return {d["Target"]["Id"]: d["TargetHealth"]["State"]
+            for d in elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]}
 
 
 def group_of(autoscaling, name) -> dict:

@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from ansible_test_support import (HELD_MIN_SIZE_TAG, REPO, SERVICE, EmulatedAutoScalingGroup, ansible_env,
-                                  run_playbook, scratch_alb_inventory)
+                                  run_playbook, scratch_alb_inventory, target_states)
 
 REGION = "eu-west-1"
 NODES = {"node%d" % n: "127.0.1.%d" % n for n in (1, 2, 3)}
@@ -46,11 +46,6 @@ def cycle(moto_endpoint, arn, inventory, node, *extra):
         "-e", "lb_membership_alb_target_group_arn=%s" % arn, "-e", "lb_membership_alb_endpoint_url=%s" % moto_endpoint,
         "-e", "lb_membership_alb_region=%s" % REGION, "-e", "lb_membership_alb_poll_seconds=1", *extra,
         env=ansible_env(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_REGION=REGION))
-
-
-def target_states(elbv2, arn) -> dict[str, str]:
-    return {d["Target"]["Id"]: d["TargetHealth"]["State"]
-            for d in elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]}
 
 
 def test_alb_driver_deregisters_and_registers_a_node_and_waits_on_its_health(moto_endpoint, target_group):

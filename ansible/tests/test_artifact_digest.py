@@ -13,7 +13,7 @@ import subprocess
 import boto3
 import yaml
 
-from ansible_test_support import REPO, SERVICE, ansible_env, run_playbook, scratch_alb_inventory
+from ansible_test_support import REPO, SERVICE, ansible_env, run_playbook, scratch_alb_inventory, target_states
 
 import local_fleet  # noqa: E402  (fleet/ is on sys.path through ansible_test_support)
 
@@ -172,8 +172,7 @@ def test_a_tampered_jar_stops_the_rolling_deploy_before_any_node_leaves_the_targ
         hashlib.sha256(built).hexdigest(), hashlib.sha256(jar.read_bytes()).hexdigest()) in message, result.stdout[-4000:]
     assert "The node was not touched" in message
     assert "lb_membership : Deregister" not in result.stdout
-    health = elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]
-    assert {d["Target"]["Id"]: d["TargetHealth"]["State"] for d in health} == {ip: "healthy" for ip in nodes.values()}
+    assert target_states(elbv2, arn) == {ip: "healthy" for ip in nodes.values()}
     assert not any((tmp_path / name / "releases" / VERSION).exists() for name in nodes)
     assert not any((tmp_path / name / "current").exists() for name in nodes)
     # the record named the release before the first node, and names the previous one again
