@@ -33,7 +33,7 @@ JAVA=${JAVA:-java}
 # with, read from where Ansible sets them, so the benchmark measures a node.
 NODE_GROUP_VARS=$REPO_DIR/ansible/group_vars/all/node.yml
 node_java_opts() {
-  sed -n 's/^dropwizard_service_java_opts: *"\(.*\)" *$/\1/p' "$NODE_GROUP_VARS"
+  "$REPO_DIR/.venv/bin/python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1])).get("dropwizard_service_java_opts") or "")' "$NODE_GROUP_VARS"
 }
 if [ -z "${BENCH_JAVA_OPTS+set}" ]; then
   BENCH_JAVA_OPTS=$(node_java_opts)
