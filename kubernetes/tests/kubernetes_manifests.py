@@ -21,10 +21,9 @@ import cfn_templates  # noqa: E402
 from cfn_templates import ENVIRONMENTS, SERVICE  # noqa: E402,F401  (re-exported for the tests)
 
 OVERLAYS_DIR = KUBERNETES_DIR / "overlays"
-# The Kubernetes minor version the manifests are written and validated for: the preStop
-# `sleep` action is GA from 1.34 (on by default from 1.30). The EKS stack's KubernetesVersion
-# default must be the same (test_eks.py compares them).
-KUBERNETES_VERSION = "1.35"
+# The Kubernetes minor version the manifests are validated for: the EKS stack's (its
+# KubernetesVersion default). The preStop `sleep` action needs 1.30 (on by default), GA in 1.34.
+KUBERNETES_VERSION = str(cfn_templates.load_template("eks")["Parameters"]["KubernetesVersion"]["Default"])
 
 
 def tool(name):

@@ -201,3 +201,14 @@ def test_only_the_vpc_reaches_the_pods_and_they_reach_nothing(rendered):
     assert [p["port"] for p in rule["ports"]] == ["app", "admin"]
     # every environment's VPC is a 10.B.0.0/16 (network.yaml)
     assert rule["from"] == [{"ipBlock": {"cidr": "10.0.0.0/8"}}]
+
+
+def test_the_node_group_holds_a_rolling_update_at_the_autoscalers_maximum(rendered):
+    """Counted at one pod per node (the pods ask for a whole vCPU; what a node fits besides
+    the system pods is known only on a real node), so the cluster-autoscaler can always make
+    room for the HPA's maximum and the rollout's surge."""
+    environment, objects, _ = rendered
+    surge = the_object(objects, "Deployment")["spec"]["strategy"]["rollingUpdate"]["maxSurge"]
+    nodes = stack_parameters.stack_parameters(environment, "eks")
+    assert int(nodes["NodeMaxSize"]) >= the_object(objects, "HorizontalPodAutoscaler")["spec"]["maxReplicas"] + surge
+    assert int(nodes["NodeMinSize"]) >= 2
