@@ -40,7 +40,13 @@ def render_directory(directory):
 
 
 def render(environment):
+    """What the pipeline applies to an environment (deployEksService)."""
     return render_directory(OVERLAYS_DIR / environment)
+
+
+def render_namespace():
+    """The service's namespace, which an administrator applies once per cluster."""
+    return render_directory(KUBERNETES_DIR / "namespace")
 
 
 def the_object(objects, kind):
