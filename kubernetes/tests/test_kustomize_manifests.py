@@ -3,6 +3,7 @@
 ignored checks, and the settings that make a rolling update drop nothing. The drain timings are
 in test_drain_timing.py."""
 import json
+import os
 import re
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import yaml
 
 from kubernetes_manifests import (
     ENVIRONMENTS, KUBERNETES_DIR, KUBERNETES_VERSION, OVERLAYS_DIR, REPO_ROOT, SERVICE, environment_variables,
-    ingress_annotation, render, render_namespace, the_container, the_object, tool,
+    ingress_annotation, render, render_directory, render_namespace, the_container, the_object, tool,
 )
 import stack_parameters  # noqa: E402  (cloudformation/, on the path through cfn_templates)
 
@@ -222,3 +223,21 @@ def test_the_node_group_holds_a_rolling_update_at_the_autoscalers_maximum(render
     nodes = stack_parameters.stack_parameters(environment, "eks")
     assert int(nodes["NodeMaxSize"]) >= the_object(objects, "HorizontalPodAutoscaler")["spec"]["maxReplicas"] + surge
     assert int(nodes["NodeMinSize"]) >= 2
+
+
+def test_a_release_kustomization_over_an_overlay_runs_the_release_image(tmp_path):
+    """What deployEksService applies: a kustomization of its own naming the overlay and the
+    image (jenkins-lib KustomizeRelease, whose text KustomizeReleaseTest asserts); the
+    manifests name the image after the service, the step's default."""
+    base = yaml.safe_load((KUBERNETES_DIR / "base" / "kustomization.yaml").read_text())
+    assert [image["name"] for image in base["images"]] == [SERVICE["name"]]
+    release = tmp_path / "eks-release"
+    release.mkdir()
+    overlay = os.path.relpath(OVERLAYS_DIR / ENVIRONMENTS[0], release)
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/%s-%s-eks" % (SERVICE["name"], ENVIRONMENTS[0])
+    (release / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- %s\n"
+        "images:\n- name: %s\n  newName: %s\n  newTag: \"1.4.0-57-3f2a9c1\"\n" % (overlay, SERVICE["name"], image))
+    objects = render_directory(release)
+    assert the_container(objects)["image"] == image + ":1.4.0-57-3f2a9c1"
+    assert sorted(o["kind"] for o in objects) == sorted(o["kind"] for o in render(ENVIRONMENTS[0]))
