@@ -137,8 +137,9 @@ def test_the_rolling_deploy_takes_the_contracts_batch_size():
 
 # Where the readiness path may still be written out: the contract, the service itself (its
 # configuration and its own tests), CloudFormation's parameter default (compared in
-# cloudformation/tests) and documentation.
-READY_PATH_ALLOWED = ("service.yml", "service/", "cloudformation/load-balancer.yaml", "cloudformation/ecs.yaml")
+# cloudformation/tests), the pods' manifests (compared in kubernetes/tests) and documentation.
+READY_PATH_ALLOWED = ("service.yml", "service/", "cloudformation/load-balancer.yaml", "cloudformation/ecs.yaml",
+                      "kubernetes/base/")
 
 
 def test_no_layer_retypes_the_readiness_path():

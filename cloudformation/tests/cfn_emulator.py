@@ -65,6 +65,9 @@ def _adapt_to_moto(resource):
     # takes a map.
     if resource["Type"] == "AWS::SSM::Parameter" and isinstance(properties.get("Tags"), dict):
         properties["Tags"] = [{"Key": k, "Value": v} for k, v in properties["Tags"].items()]
+    # moto 5.2.5 reads AWS::KMS::Key Tags as the KMS API's TagKey/TagValue pairs.
+    if resource["Type"] == "AWS::KMS::Key" and properties.get("Tags"):
+        properties["Tags"] = [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in properties["Tags"]]
 
 
 def emulator_variant(template):

@@ -8,8 +8,11 @@ ACCOUNT, REGION, PARTITION = "123456789012", "eu-west-1", "aws"
 
 
 def sub(node, **values):
-    """A Fn::Sub string rendered for ServiceName=timekeeper in the test account."""
+    """A Fn::Sub string rendered for ServiceName=timekeeper in the test account; in the list
+    form, its own variables are the caller's values too."""
     text = node["Fn::Sub"] if isinstance(node, dict) else node
+    if isinstance(text, list):
+        text = text[0]
     scope = {"AWS::Partition": PARTITION, "AWS::Region": REGION, "AWS::AccountId": ACCOUNT,
              "ServiceName": "timekeeper", **values}
     return re.sub(r"\$\{([^}]+)\}", lambda m: "${" + m.group(1)[1:] + "}" if m.group(1).startswith("!")
@@ -29,5 +32,5 @@ def statements_with(statements, action):
     return [s for s in statements if action in listed(s["Action"])]
 
 
-def resources(statement):
-    return [sub(r) for r in listed(statement["Resource"])]
+def resources(statement, **values):
+    return [sub(r, **values) for r in listed(statement["Resource"])]

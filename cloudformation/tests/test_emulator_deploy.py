@@ -29,6 +29,13 @@ EMULATOR_GAPS = {
     "app": {"TerminationDrainHook", "ScalingPolicy"},
     # moto models no Application Auto Scaling in CloudFormation (test_ecs.py names it).
     "ecs": {"ScalableTarget", "ScalingPolicy"},
+    # moto models no EKS resource in CloudFormation, and the roles whose policies name the
+    # cluster go with it (test_eks.py reads them from the template).
+    "eks": {"Cluster", "NodeGroup", "VpcCniAddon", "KubeProxyAddon", "CoreDnsAddon", "PodIdentityAgentAddon",
+            "MetricsServerAddon", "LoadBalancerControllerRole", "LoadBalancerControllerIdentity",
+            "ClusterAutoscalerRole", "ClusterAutoscalerIdentity", "JenkinsAccess",
+            "Outputs.ClusterName", "Outputs.NodeGroupName", "Outputs.LoadBalancerControllerRoleArn",
+            "Outputs.ClusterAutoscalerRoleArn"},
     "jenkins": set(),
 }
 

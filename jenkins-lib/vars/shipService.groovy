@@ -19,7 +19,8 @@ def call(Map settings = [:]) {
             service: null,
             // What a deploy updates: 'ec2', the Auto Scaling fleet rolled by Ansible (rollingDeploy), or
             // 'ecs', the ECS Fargate service of the stack <service>-<environment>-<ecsStackLayer>
-            // (publishImage, deployEcsService).
+            // (publishImage, deployEcsService), or 'eks', the Kubernetes Deployment on the EKS cluster of
+            // the stack <service>-<environment>-<eksStackLayer> (publishImage, deployEksService).
             deployTarget: 'ec2',
             // Environment name to its public base URL, for every environment on the promotion path
             // that environmentUrlOutput does not cover.
@@ -66,9 +67,13 @@ def call(Map settings = [:]) {
             ecsStackLayer: 'ecs',
             // deployTarget 'ecs': the container whose image a deploy changes. '' is the task's only container.
             ecsContainer: '',
-            // deployTarget 'ecs': builds the image; gets RELEASE_VERSION=<version>.
+            // deployTarget 'eks': the layer of each environment's EKS stack (outputs RepositoryUri, ClusterName).
+            eksStackLayer: 'eks',
+            // deployTarget 'eks': the folder of the Kustomize overlays, one per environment.
+            kubernetesOverlays: 'kubernetes/overlays',
+            // deployTarget 'ecs' or 'eks': builds the image; gets RELEASE_VERSION=<version>.
             imageBuildCommand: 'make image',
-            // deployTarget 'ecs': pushes it; gets IMAGE_REPOSITORY=<repository URI> RELEASE_VERSION=<version>.
+            // deployTarget 'ecs' or 'eks': pushes it; gets IMAGE_REPOSITORY=<repository URI> RELEASE_VERSION=<version>.
             imagePushCommand: 'make push',
             // The AWS region of the bucket and SSM parameters. '' is the agent's default.
             awsRegion: '',
@@ -86,8 +91,9 @@ def call(Map settings = [:]) {
     Map config = Settings.merge('shipService', defaultConfig, settings)
     Settings.matching('shipService', 'service', config.service, Release.SERVICE_PATTERN,
             'a lower-case name (letters, digits, dashes)')
-    boolean toEcs = Settings.matching('shipService', 'deployTarget', config.deployTarget, /ec2|ecs/,
-            "'ec2' or 'ecs'") == 'ecs'
+    // ECS and EKS run the release's image: no artifact bucket, release record or playbook.
+    boolean toImage = Settings.matching('shipService', 'deployTarget', config.deployTarget, /ec2|ecs|eks/,
+            "'ec2', 'ecs' or 'eks'") != 'ec2'
     Settings.matching('shipService', 'smokePath', config.smokePath, Environment.PATH_PATTERN, 'a path starting with /')
     Settings.positive('shipService', config, ['batchSize', 'buildTimeoutMinutes', 'deployTimeoutMinutes',
                                               'smokeTimeoutMinutes', 'approvalTimeoutMinutes'])
@@ -96,7 +102,7 @@ def call(Map settings = [:]) {
             bucket: StackOutputVariable.ofSetting('shipService', 'artifactBucketOutput', config.artifactBucketOutput)]
     List<Environment> promotionPath = Environment.promotionPath('shipService', config.promotionPath,
             config.environmentUrls, config.artifactBuckets, config.approvalEnvironments,
-            locations.url != null, locations.bucket != null || toEcs)
+            locations.url != null, locations.bucket != null || toImage)
     DeliveryPlan.checkTargets('shipService', promotionPath, config.branchEnvironments, config.releaseTagEnvironment)
     List<StackOutputVariable> stackOutputs = StackOutputVariable.parse('shipService', config.stackOutputVars)
     DeliveryPlan plan = DeliveryPlan.forBuild(promotionPath, config.branchEnvironments, config.releaseTagEnvironment,
@@ -121,7 +127,7 @@ def call(Map settings = [:]) {
                     }
                     outcome.stage = 'Publish'
                     stage('Publish') {
-                        if (toEcs) {
+                        if (toImage) {
                             // the image in the first environment's repository; the later ones get the same image
                             outcome.image = publishImage(imageSettings(plan.environments[0], outcome.release, config))
                         } else {
@@ -172,8 +178,9 @@ private void approve(Environment target, Release release, Map config) {
  * the service), and a newer build that got the lock first makes an older one give up
  * (the milestone inside the lock), so an environment never goes back to an older release.
  * Then the fleet is rolled (deployTarget 'ec2', rollFleet) or the ECS service moved to the
- * release's image (deployTarget 'ecs': the first environment's repository got the image in
- * the Publish stage, each later one gets the same image, Jib building it reproducibly).
+ * release's image (deployTarget 'ecs'), or the EKS Deployment to it (deployTarget 'eks'): the
+ * first environment's repository got the image in the Publish stage, each later one gets the
+ * same image, Jib building it reproducibly.
  */
 private void deploy(Environment environment, Environment previous, Map outcome, List<StackOutputVariable> stackOutputs,
                     Map<String, StackOutputVariable> locations, Map config) {
@@ -187,12 +194,18 @@ private void deploy(Environment environment, Environment previous, Map outcome, 
                 checkout scm
                 timeout(time: config.deployTimeoutMinutes, unit: 'MINUTES') {
                     target = located(environment, locations, config)
-                    if (config.deployTarget == 'ecs') {
+                    if (config.deployTarget == 'ecs' || config.deployTarget == 'eks') {
                         String image = previous == null ? outcome.image :
                                 publishImage(imageSettings(target, release, config))
-                        deployEcsService(service: config.service, environment: target.name, image: image,
-                                container: config.ecsContainer, ecsStackLayer: config.ecsStackLayer,
-                                awsRegion: config.awsRegion)
+                        if (config.deployTarget == 'ecs') {
+                            deployEcsService(service: config.service, environment: target.name, image: image,
+                                    container: config.ecsContainer, ecsStackLayer: config.ecsStackLayer,
+                                    awsRegion: config.awsRegion)
+                        } else {
+                            deployEksService(service: config.service, environment: target.name, image: image,
+                                    eksStackLayer: config.eksStackLayer, overlaysDirectory: config.kubernetesOverlays,
+                                    awsRegion: config.awsRegion)
+                        }
                     } else {
                         rollFleet(target, previous, release, stackOutputs, locations, config)
                     }
@@ -228,10 +241,10 @@ private void rollFleet(Environment target, Environment previous, Release release
             setupCommand: config.ansibleSetupCommand)
 }
 
-/** publishImage's settings: the release's image into the environment's repository. */
+/** publishImage's settings: the release's image into the environment's repository (the ECS or the EKS stack's). */
 private Map imageSettings(Environment environment, Release release, Map config) {
     return [service: config.service, environment: environment.name, version: release.version,
-            ecsStackLayer: config.ecsStackLayer, buildCommand: config.imageBuildCommand,
+            ecsStackLayer: config.deployTarget == 'eks' ? config.eksStackLayer : config.ecsStackLayer, buildCommand: config.imageBuildCommand,
             pushCommand: config.imagePushCommand, awsRegion: config.awsRegion]
 }
 

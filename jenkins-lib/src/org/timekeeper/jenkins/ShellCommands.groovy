@@ -137,6 +137,34 @@ class ShellCommands implements Serializable {
                 "--output text${region(awsRegion)}").toString()
     }
 
+    /** Where deployEksService writes the cluster's kubeconfig, in the workspace: every kubectl command names it. */
+    static final String KUBECONFIG_FILE = 'eks-kubeconfig'
+
+    /** A kubeconfig for the EKS cluster (its token from `aws eks get-token`, the agent's AWS identity). */
+    @NonCPS
+    static String eksUpdateKubeconfig(String cluster, String awsRegion) {
+        return "aws eks update-kubeconfig --name ${quote(cluster)} --kubeconfig ${KUBECONFIG_FILE}${region(awsRegion)}".toString()
+    }
+
+    /** Applies what a kustomization directory renders (kubectl's built-in kustomize). */
+    @NonCPS
+    static String kubectlApplyKustomization(String directory) {
+        return "kubectl --kubeconfig ${KUBECONFIG_FILE} apply -k ${quote(directory)}".toString()
+    }
+
+    /** Waits until the Deployment's rollout completes; a non-zero exit when it fails or the timeout passes. */
+    @NonCPS
+    static String kubectlRolloutStatus(String namespace, String deployment, int timeoutSeconds) {
+        return ("kubectl --kubeconfig ${KUBECONFIG_FILE} rollout status deployment/${quote(deployment)} " +
+                "--namespace ${quote(namespace)} --timeout=${timeoutSeconds}s").toString()
+    }
+
+    /** Puts the Deployment's pod template back to its previous revision (a rollout of its own). */
+    @NonCPS
+    static String kubectlRolloutUndo(String namespace, String deployment) {
+        return "kubectl --kubeconfig ${KUBECONFIG_FILE} rollout undo deployment/${quote(deployment)} --namespace ${quote(namespace)}".toString()
+    }
+
     /** Response headers only (body discarded), failing on an HTTP error, bounded in time. */
     @NonCPS
     static String fetchHeaders(String url, int timeoutSeconds) {

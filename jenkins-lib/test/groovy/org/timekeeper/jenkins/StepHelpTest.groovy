@@ -14,7 +14,7 @@ class StepHelpTest {
     void everyStepHasHelp() {
         List<String> steps = stepNames()
 
-        assertEquals(['buildService', 'deployEcsService', 'packageRelease', 'publishImage', 'publishRelease', 'requestApproval', 'rollingDeploy',
+        assertEquals(['buildService', 'deployEcsService', 'deployEksService', 'packageRelease', 'publishImage', 'publishRelease', 'requestApproval', 'rollingDeploy',
                       'shipService', 'smokeTest'], steps)
         steps.each { assertTrue("vars/${it}.txt".toString(), new File(VARS, "${it}.txt").isFile()) }
     }

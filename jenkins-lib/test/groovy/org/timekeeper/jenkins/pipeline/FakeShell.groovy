@@ -25,6 +25,8 @@ class FakeShell {
     /** '<stack>.<OutputKey>' to its value, for aws cloudformation describe-stacks. */
     final Map<String, String> stackOutputs = [:]
     private final Map<String, Integer> failures = [:]
+    /** Command pattern to the exit statuses of its next runs; the last one answers every run after it. */
+    private final Map<String, List<Integer>> statuses = [:]
     /** Command pattern to the outputs of its next runs; the last one answers every run after it. */
     private final Map<String, List<String>> answers = [:]
     private final String commit
@@ -46,6 +48,14 @@ class FakeShell {
         answers[commandPattern] = new ArrayList<String>(outputs as List)
     }
 
+    /**
+     * Every command matching the regular expression exits with these statuses, one per run, in
+     * order; the last one again for every later run (e.g. a rollout that times out, then its undo that completes).
+     */
+    void answerStatus(String commandPattern, Integer... exitStatuses) {
+        statuses[commandPattern] = new ArrayList<Integer>(exitStatuses as List)
+    }
+
     /** The public URL of an environment, as its smoke test will request it. */
     void serveEnvironment(String name, String publicUrl) {
         environmentsByUrl[publicUrl] = name
@@ -56,6 +66,12 @@ class FakeShell {
         Integer failure = failures.find { pattern, status -> command =~ pattern }?.value
         if (failure != null) {
             return new Result(failure, "fake failure of: ${command}\n")
+        }
+        String statusPattern = statuses.keySet().find { command =~ it }
+        if (statusPattern != null) {
+            List<Integer> exits = statuses[statusPattern]
+            int status = exits.size() > 1 ? exits.remove(0) : exits[0]
+            return new Result(status, status == 0 ? '' : "fake exit ${status} of: ${command}\n")
         }
         String pattern = answers.keySet().find { command =~ it }
         if (pattern != null) {

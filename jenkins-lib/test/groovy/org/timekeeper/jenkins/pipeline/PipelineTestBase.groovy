@@ -146,6 +146,10 @@ abstract class PipelineTestBase extends BasePipelineTestCPS {
             events << "writeJSON: ${args.file}".toString()
             workspaceFiles[args.file as String] = groovy.json.JsonOutput.toJson(args.json)
         }
+        helper.registerAllowedMethod('writeFile', [Map]) { Map args ->
+            events << "writeFile: ${args.file}".toString()
+            workspaceFiles[args.file as String] = args.text as String
+        }
         helper.registerAllowedMethod('modernSCM', [Map]) { Map args -> [modernSCM: args] }
         helper.registerAllowedMethod('library', [Map]) { Map args -> loadLibraryStep(args) }
     }

@@ -114,7 +114,7 @@ class ShipServiceToEcsTest extends PipelineTestBase {
 
         Throwable failure = runFailingJob(JOB)
 
-        assertEquals("shipService: setting 'deployTarget' must be 'ec2' or 'ecs', got 'k8s'", failure.message)
+        assertEquals("shipService: setting 'deployTarget' must be 'ec2', 'ecs' or 'eks', got 'k8s'", failure.message)
         assertTrue(commands().isEmpty())
     }
 
