@@ -61,10 +61,11 @@ test: setup test-java test-python test-container
 test-java:
 	$(MVN) verify
 
-# Ansible (lint, rolling deploy, failure tests on the local fleet) and CloudFormation
-# (lint, security scan, deploy into the AWS emulator)
+# Ansible (lint, rolling deploy, failure tests on the local fleet), CloudFormation
+# (lint, security scan, deploy into the AWS emulator) and observability (promtool checks of
+# the scrape configurations, rule unit tests, the dashboard)
 test-python:
-	$(VENV)/bin/pytest -p no:cacheprovider ansible/tests cloudformation/tests
+	$(VENV)/bin/pytest -p no:cacheprovider ansible/tests cloudformation/tests observability/tests
 
 # The image under podman: what it holds, serving, `podman stop` under load through the
 # ALB-like HAProxy, push to and pull from a local registry (container/tests)
