@@ -34,6 +34,10 @@ import service_contract  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import prometheus  # noqa: E402
 
+# the rolling deploy's progress lines (ansible/callback_plugins/deploy_progress.py)
+sys.path.insert(0, str(REPO / "ansible" / "callback_plugins"))
+from deploy_progress import PREFIX as PROGRESS_PREFIX  # noqa: E402
+
 FLEET_DIR = REPO / ".fleet"
 ARTIFACTS_DIR = FLEET_DIR / "artifacts"
 LOG_DIR = FLEET_DIR / "logs"
@@ -174,7 +178,7 @@ def write_release_record(version: str) -> None:
 def run_logged(argv: list[str], log_name: str, stream: bool = False, check: bool = True,
                env: dict | None = None, timeout: float = 1800) -> subprocess.CompletedProcess:
     """Runs a command with its output in .fleet/logs/<log_name>.log (and on stdout when
-    stream), ended (its whole process group) after timeout seconds; on failure raises
+    stream; a rolling deploy's progress lines always), ended (its whole process group) after timeout seconds; on failure raises
     FleetError naming the log and quoting its tail."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / ("%s.log" % log_name)
@@ -195,7 +199,7 @@ def run_logged(argv: list[str], log_name: str, stream: bool = False, check: bool
                 output.append(line)
                 log.write(line)
                 log.flush()
-                if stream:
+                if stream or line.startswith(PROGRESS_PREFIX):
                     sys.stdout.write(line)
                     sys.stdout.flush()
         process.wait()

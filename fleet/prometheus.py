@@ -133,3 +133,13 @@ def query_range(expr: str, start: float, end: float, step: str = "1s") -> list[d
 
 def query(expr: str) -> list[dict]:
     return api("/api/v1/query", query=expr)["result"]
+
+
+def alerts_seen(start: float, end: float, state: str) -> list[str]:
+    """The alerts in this state (pending, firing) at any second between start and end."""
+    return sorted({series["metric"]["alertname"]
+                   for series in query_range('ALERTS{alertstate="%s"}' % state, start, end)})
+
+
+def rule_groups() -> list[str]:
+    return [group["name"] for group in api("/api/v1/rules")["groups"]]

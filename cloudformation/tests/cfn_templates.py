@@ -30,7 +30,8 @@ CI_ENVIRONMENT = "ci"
 CI_STACKS = ("network", "jenkins")
 ALL_ENVIRONMENTS = (*ENVIRONMENTS, CI_ENVIRONMENT)
 
-TEMPLATE_NAMES = ("network", "artifacts", "load-balancer", "app", "ecs", "jenkins")
+# alarms (CloudWatch alarms and their SNS topic) is checked here; the emulator deploys no stack of it.
+TEMPLATE_NAMES = ("network", "artifacts", "load-balancer", "app", "ecs", "jenkins", "alarms")
 
 
 def template_path(name):
