@@ -178,8 +178,8 @@ def write_release_record(version: str) -> None:
 def run_logged(argv: list[str], log_name: str, stream: bool = False, check: bool = True,
                env: dict | None = None, timeout: float = 1800) -> subprocess.CompletedProcess:
     """Runs a command with its output in .fleet/logs/<log_name>.log (and on stdout when
-    stream; a rolling deploy's progress lines always), ended (its whole process group) after timeout seconds; on failure raises
-    FleetError naming the log and quoting its tail."""
+    stream; a rolling deploy's progress lines always), ended (its whole process group) after
+    timeout seconds; on failure raises FleetError naming the log and quoting its tail."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / ("%s.log" % log_name)
     process = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -460,7 +460,8 @@ def down(timeout: float = 120) -> None:
         if pid_alive(child):
             os.kill(child, signal.SIGKILL)
     wait_until(lambda: not any(pid_alive(child) for child in children), 30, what="the fleet's processes to exit")
-    # Nodes, supervisor entries and the scale-out inventory go; published releases and logs stay.
+    # Nodes, supervisor entries, the scale-out inventory and Prometheus's data go; published
+    # releases and logs stay.
     for path in (FLEET_DIR / "nodes", FLEET_DIR / "supervisor.d", FLEET_DIR / "inventory", PROMETHEUS.root):
         shutil.rmtree(path, ignore_errors=True)
     for path in (SUPERVISORD_PIDFILE, HAPROXY_SOCKET, FLEET_DIR / "supervisor.sock", RELEASE_FILE, LB_RETRIES_FILE):
