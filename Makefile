@@ -62,10 +62,11 @@ test-java:
 	$(MVN) verify
 
 # Ansible (lint, rolling deploy, failure tests on the local fleet), CloudFormation
-# (lint, security scan, deploy into the AWS emulator) and the Kubernetes manifests
-# (render, schema validation, kube-score, drain timings)
+# (lint, security scan, deploy into the AWS emulator), the Kubernetes manifests (render,
+# schema validation, kube-score, drain timings) and observability (promtool checks of the
+# scrape configurations, rule unit tests, the dashboard)
 test-python:
-	$(VENV)/bin/pytest -p no:cacheprovider ansible/tests cloudformation/tests kubernetes/tests
+	$(VENV)/bin/pytest -p no:cacheprovider ansible/tests cloudformation/tests kubernetes/tests observability/tests
 
 # The image under podman: what it holds, serving, `podman stop` under load through the
 # ALB-like HAProxy, push to and pull from a local registry (container/tests)

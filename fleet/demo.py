@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import demo_chart  # noqa: E402
 import local_fleet  # noqa: E402
 from load import HeyPhase, HeyReport, VersionSampler  # noqa: E402
 
@@ -25,6 +26,8 @@ REPORTS_DIR = local_fleet.REPO / "reports"
 # Sized for two cores shared with three JVMs and HAProxy: 6 workers x 50 req/s.
 WORKERS, PER_WORKER_QPS = 6, 50
 BASELINE_SECONDS = 20
+# the sampler's buckets of "versions answering" in the report and the picture
+VERSION_BUCKET_SECONDS = 5
 
 
 def node_phases(timings: list[dict]) -> list[dict]:
@@ -79,7 +82,7 @@ def render(result: dict) -> str:
             failure.status, failure.error))
     lines += ["", "versions answering over time (sampler, 5 s buckets from the start of the load;",
               "runs answered by one release alone are shown as one line):"]
-    buckets = sampler.versions_over_time()
+    buckets = sampler.versions_over_time(VERSION_BUCKET_SECONDS)
     index = 0
     while index < len(buckets):
         offset, versions = buckets[index]
@@ -100,11 +103,28 @@ def render(result: dict) -> str:
         lines.append("%-6s %7.1f %7.1f %8.1f %16.1f %7.1f" % (
             phase["node"], phase["drain"], phase["stop"], phase["restart"], phase["back_in_service"], phase["cycle"]))
     lines += ["", "deploy: %s in %.1f s" % ("succeeded" if result["deploy_ok"] else "FAILED", result["during_seconds"])]
+    if result.get("picture"):
+        lines += ["", "picture: %s (fleet/demo_chart.py); its series in the fleet's Prometheus "
+                  "(%s during make up):" % (result["picture"], local_fleet.prometheus.url("/graph"))]
+        lines += ["  %-20s %s" % (name, query) for name, query in demo_chart.queries(local_fleet.SERVICE).items()]
     total = result["before"].requests + result["during"].requests + len(sampler.samples)
     failed = result["before"].failures + result["during"].failures + len(sampler.failures)
     lines.append("total: %d requests, %d failed -> %s" % (
         total, failed, "PASS" if failed == 0 and result["deploy_ok"] else "FAIL"))
     return "\n".join(lines) + "\n"
+
+
+def chart_data(sampler: VersionSampler, timings: list[dict], title: str) -> dict:
+    """The picture's data: the fleet's Prometheus series over the load, the sampler's answers
+    by release and the deploy's phase timings (fleet/demo_chart.py draws it)."""
+    start, end = sampler.samples[0].at, sampler.samples[-1].at
+    series = {}
+    for name, query in demo_chart.queries(local_fleet.SERVICE).items():
+        if name != "nodes_by_version":
+            found = local_fleet.prometheus.query_range(query, start, end)
+            series[name] = [[float(t), float(v)] for t, v in found[0]["values"]] if found else []
+    return {"title": title, "start": start, "series": series, "bucket_seconds": VERSION_BUCKET_SECONDS,
+            "versions": sampler.versions_over_time(VERSION_BUCKET_SECONDS), "phases": timings}
 
 
 def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
@@ -118,6 +138,7 @@ def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
     try:
         print("demo: fleet up, %d nodes at %s" % (nodes, from_version), flush=True)
         local_fleet.up(nodes, from_version, stream=False, retries=int(os.environ.get("LB_RETRIES") or 0))
+        print("demo: Prometheus on %s while the demo runs" % local_fleet.prometheus.url("/"), flush=True)
         print("demo: steady load, %d s baseline" % BASELINE_SECONDS, flush=True)
         sampler.start()
         before = HeyPhase(WORKERS, PER_WORKER_QPS, path, seconds=BASELINE_SECONDS).start()
@@ -139,6 +160,17 @@ def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
             "during": during_report, "during_seconds": during.ended - during.started,
             "sampler": sampler, "node_phases": node_phases(timings), "deploy_ok": deploy.returncode == 0,
         }
+        report_name = "demo-%s" % time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        REPORTS_DIR.mkdir(exist_ok=True)
+        try:
+            data = chart_data(sampler, timings, "rolling deploy %s -> %s under %d req/s, %s" % (
+                from_version, to_version, WORKERS * PER_WORKER_QPS, result["at"]))
+        except (OSError, RuntimeError) as error:
+            # the picture is an extra: the report and its verdict stand without it
+            print("demo: no picture, the fleet's Prometheus did not answer: %s" % error, file=sys.stderr)
+        else:
+            (REPORTS_DIR / (report_name + ".json")).write_text(json.dumps(data) + "\n")
+            result["picture"] = demo_chart.draw(data, REPORTS_DIR / (report_name + ".png")).relative_to(local_fleet.REPO)
         text = render(result)
         if not result["deploy_ok"]:
             text += "\nrolling deploy output (tail):\n" + "".join(deploy.stdout.splitlines(True)[-30:])
@@ -147,8 +179,7 @@ def run_demo(from_version: str, to_version: str, nodes: int, path: str) -> int:
         print("demo: fleet down", flush=True)
         local_fleet.down()
         timings_file.unlink(missing_ok=True)
-    REPORTS_DIR.mkdir(exist_ok=True)
-    report_file = REPORTS_DIR / ("demo-%s.txt" % time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
+    report_file = REPORTS_DIR / (report_name + ".txt")
     report_file.write_text(text)
     print()
     print(text)

@@ -31,6 +31,13 @@ sys.path.insert(0, str(REPO / "ansible" / "roles" / "lb_membership" / "module_ut
 import haproxy_admin  # noqa: E402
 import service_contract  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import prometheus  # noqa: E402
+
+# the rolling deploy's progress lines (ansible/callback_plugins/deploy_progress.py)
+sys.path.insert(0, str(REPO / "ansible" / "callback_plugins"))
+from deploy_progress import PREFIX as PROGRESS_PREFIX  # noqa: E402
+
 FLEET_DIR = REPO / ".fleet"
 ARTIFACTS_DIR = FLEET_DIR / "artifacts"
 LOG_DIR = FLEET_DIR / "logs"
@@ -47,11 +54,14 @@ VENV_BIN = REPO / ".venv" / "bin"
 CONTRACT = service_contract.load()
 SERVICE = CONTRACT["name"]
 APP_PORT = CONTRACT["ports"]["app"]
+ADMIN_PORT = CONTRACT["ports"]["admin"]
 READY_PATH = CONTRACT["paths"]["ready"]
 BATCH_SIZE = CONTRACT["rolling_deploy"]["batch_size"]
 LB_ADDRESS = ("127.0.0.1", 8000)
 # inventory/local lists node1..node3; more come from scale-out.
 BASE_NODES = 3
+# The fleet's Prometheus (fleet/prometheus.py) and its files under .fleet/prometheus.
+PROMETHEUS = prometheus.Paths(FLEET_DIR)
 
 
 class FleetError(RuntimeError):
@@ -168,8 +178,8 @@ def write_release_record(version: str) -> None:
 def run_logged(argv: list[str], log_name: str, stream: bool = False, check: bool = True,
                env: dict | None = None, timeout: float = 1800) -> subprocess.CompletedProcess:
     """Runs a command with its output in .fleet/logs/<log_name>.log (and on stdout when
-    stream), ended (its whole process group) after timeout seconds; on failure raises
-    FleetError naming the log and quoting its tail."""
+    stream; a rolling deploy's progress lines always), ended (its whole process group) after
+    timeout seconds; on failure raises FleetError naming the log and quoting its tail."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / ("%s.log" % log_name)
     process = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -189,7 +199,7 @@ def run_logged(argv: list[str], log_name: str, stream: bool = False, check: bool
                 output.append(line)
                 log.write(line)
                 log.flush()
-                if stream:
+                if stream or line.startswith(PROGRESS_PREFIX):
                     sys.stdout.write(line)
                     sys.stdout.flush()
         process.wait()
@@ -344,9 +354,20 @@ def lb_retries() -> int:
 
 
 def load_balancer(stream: bool = False) -> None:
-    """Writes supervisord's and HAProxy's configuration and starts both (fleet/load_balancer.yml)."""
+    """Writes supervisord's and HAProxy's configuration and starts both (fleet/load_balancer.yml),
+    with Prometheus, whose configuration and supervisord program are written first."""
+    prometheus.write_config(PROMETHEUS, SERVICE)
+    write_prometheus_targets()
     ansible_playbook("fleet/load_balancer.yml", "-e", "local_fleet_lb_retries=%d" % lb_retries(),
+                     "-e", "local_fleet_haproxy_metrics_address=%s:%d" % prometheus.HAPROXY_METRICS_ADDRESS,
+                     "-e", "local_fleet_haproxy_metrics_path=%s" % prometheus.HAPROXY_METRICS_PATH,
                      log_name="ansible-load-balancer", stream=stream)
+
+
+def write_prometheus_targets() -> None:
+    """Prometheus's file SD: every node of the fleet's inventory (inventory/local and the
+    scale-out nodes), as ec2_sd_configs sees every instance of the Auto Scaling group."""
+    prometheus.write_targets(PROMETHEUS, {name: node_address(name) for name in node_names()}, ADMIN_PORT)
 
 
 def set_lb_retries(retries: int, timeout: float = 120) -> None:
@@ -378,6 +399,7 @@ def up(nodes: int = BASE_NODES, version: str = "1.0.0-SNAPSHOT", stream: bool = 
     ansible_playbook("ansible/bootstrap.yml", *release_args(version),
                      log_name="ansible-bootstrap", stream=stream)
     write_release_record(version)
+    wait_until(prometheus.ready, 60, what="Prometheus on %s:%d" % prometheus.ADDRESS)
 
 
 def scale(nodes: int, stream: bool = True, version: str = "") -> list[str]:
@@ -438,8 +460,9 @@ def down(timeout: float = 120) -> None:
         if pid_alive(child):
             os.kill(child, signal.SIGKILL)
     wait_until(lambda: not any(pid_alive(child) for child in children), 30, what="the fleet's processes to exit")
-    # Nodes, supervisor entries and the scale-out inventory go; published releases and logs stay.
-    for path in (FLEET_DIR / "nodes", FLEET_DIR / "supervisor.d", FLEET_DIR / "inventory"):
+    # Nodes, supervisor entries, the scale-out inventory and Prometheus's data go; published
+    # releases and logs stay.
+    for path in (FLEET_DIR / "nodes", FLEET_DIR / "supervisor.d", FLEET_DIR / "inventory", PROMETHEUS.root):
         shutil.rmtree(path, ignore_errors=True)
     for path in (SUPERVISORD_PIDFILE, HAPROXY_SOCKET, FLEET_DIR / "supervisor.sock", RELEASE_FILE, LB_RETRIES_FILE):
         path.unlink(missing_ok=True)
@@ -451,6 +474,7 @@ def print_status() -> int:
         return 0
     print("HAProxy on %s:%d (%s), release %s" % (
         *LB_ADDRESS, "retries %d" % lb_retries() if lb_retries() else "as an ALB: no retries", fleet_release() or "?"))
+    print("Prometheus on %s (%s)" % (prometheus.url("/"), "ready" if prometheus.ready() else "not ready"))
     print("%-6s %-10s %-16s %-6s %-12s %s" % ("node", "address", "version", "ready", "lb", "pid"))
     for state in fleet_state():
         print("%-6s %-10s %-16s %-6s %-12s %s" % (state["node"], state["address"], state["version"] or "-",

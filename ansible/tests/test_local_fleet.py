@@ -41,10 +41,49 @@ def test_load_balancer_is_configured_as_an_alb_behaves(fleet):
     assert not [d for d in directives if d.startswith(("retry-on", "option redispatch"))]
 
 
+def progress_lines(ansible_output: str) -> list[tuple[str, str]]:
+    """(node, phase) of each line of the deploy_progress callback, in order."""
+    return re.findall(r"^deploy progress: \d\d:\d\d:\d\d (node\d+) ([a-z ,-]+?)(?: \(|$)", ansible_output, re.M)
+
+
+def prometheus_saw_the_deploy(fleet, started: float, ended: float) -> None:
+    """The fleet's Prometheus scraped every node, saw each leave HAProxy and come back on the
+    new release, and no alert fired; the capacity alerts were not even pending."""
+    prometheus, service = fleet.prometheus, fleet.SERVICE
+    assert "timekeeper.alerts" in prometheus.rule_groups()
+    nodes = ["node1", "node2", "node3"]
+
+    def scraped_releases():
+        return {r["metric"]["node"]: r["metric"]["version"]
+                for r in prometheus.query('timekeeper_build_info{job="%s"}' % service)}
+    fleet.wait_until(lambda: scraped_releases() == dict.fromkeys(nodes, TO_VERSION), 30,
+                     what="Prometheus to scrape every node on %s" % TO_VERSION)
+    answered = prometheus.query_range('timekeeper_build_info{job="%s"}' % service, started, ended)
+    assert {(r["metric"]["node"], r["metric"]["version"]) for r in answered} == {
+        (node, version) for node in nodes for version in (FROM_VERSION, TO_VERSION)}
+    out_of_service = prometheus.query_range(
+        'haproxy_server_status{proxy="%s", state="UP"} == 0' % service, started, ended)
+    assert sorted({r["metric"]["server"] for r in out_of_service}) == nodes
+    back = prometheus.query('haproxy_server_status{proxy="%s", state="UP"} == 1' % service)
+    assert sorted(r["metric"]["server"] for r in back) == nodes
+    # the scrape's relabelling gave the rules their series
+    assert prometheus.query('sum(timekeeper_api_responses_total{job="%s", code="2xx"}) > 0' % service)
+    assert prometheus.alerts_seen(started, time.time(), "firing") == []
+    pending = prometheus.alerts_seen(started, time.time(), "pending")
+    assert not {"TimekeeperFleetBelowCapacity", "TimekeeperNoNodeAnswers"} & set(pending), pending
+
+
 def test_rolling_deploy_under_load_fails_no_request_and_reruns_unchanged(fleet):
+    started = time.time()
     with steady_load() as load:
         deploy = fleet.deploy(TO_VERSION, stream=False, check=False)
+    ended = time.time()
     assert deploy.returncode == 0, deploy.stdout[-4000:]
+    # a line per node and phase, as it happened (ansible/callback_plugins/deploy_progress.py)
+    phases = ["out of the load balancer, draining", "drained", "stopped", "started on the release",
+              "ready, smoke-tested and warmed", "back in service"]
+    assert progress_lines(deploy.stdout) == [(node, phase) for node in ("node1", "node2", "node3") for phase in phases]
+    prometheus_saw_the_deploy(fleet, started, ended)
     assert load.failed_count() == 0, load.failures()
     states = fleet.fleet_state()
     assert [(s["node"], s["version"], s["lb"]) for s in states] == [
@@ -189,6 +228,9 @@ def test_scale_out_joins_a_node_without_a_failed_request(fleet):
     assert (node4["version"], node4["ready"], fleet.lb_states().get("node4")) == (release, True, "UP")
     # HAProxy's configuration lists it too, for its next start
     assert "server node4 127.0.1.4:%d check" % fleet.APP_PORT in (fleet.FLEET_DIR / "haproxy.cfg").read_text()
+    # and Prometheus found it in the fleet's file SD targets, as ec2_sd_configs finds a new instance
+    fleet.wait_until(lambda: fleet.prometheus.query('up{job="%s", node="node4"} == 1' % fleet.SERVICE), 30,
+                     what="Prometheus to scrape node4")
 
 
 def test_deploy_killed_during_a_nodes_stop_is_repaired_by_running_it_again(fleet):

@@ -31,7 +31,8 @@ CI_ENVIRONMENT = "ci"
 CI_STACKS = ("network", "jenkins")
 ALL_ENVIRONMENTS = (*ENVIRONMENTS, CI_ENVIRONMENT)
 
-TEMPLATE_NAMES = ("network", "artifacts", "load-balancer", "app", "ecs", "eks", "jenkins")
+# alarms (CloudWatch alarms and their SNS topic) is checked here; the emulator deploys no stack of it.
+TEMPLATE_NAMES = ("network", "artifacts", "load-balancer", "app", "ecs", "eks", "jenkins", "alarms")
 
 
 def template_path(name):
