@@ -23,14 +23,15 @@ import stack_parameters  # noqa: E402
 SERVICE = service_contract.load()
 # The application environments, each deployed as these stacks in this order.
 ENVIRONMENTS = ("dev", "staging", "prod")
-# ecs (the service on Fargate) comes last: teams choose it or app; the emulator runs both.
-APPLICATION_STACKS = ("network", "artifacts", "load-balancer", "app", "ecs")
+# deploy (the environment's deploy role) before artifacts, whose bucket takes writes from it
+# alone; ecs (the service on Fargate) comes last: teams choose it or app; the emulator runs both.
+APPLICATION_STACKS = ("network", "deploy", "artifacts", "load-balancer", "app", "ecs")
 # The Jenkins host lives in its own network, deployed once.
 CI_ENVIRONMENT = "ci"
 CI_STACKS = ("network", "jenkins")
 ALL_ENVIRONMENTS = (*ENVIRONMENTS, CI_ENVIRONMENT)
 
-TEMPLATE_NAMES = ("network", "artifacts", "load-balancer", "app", "ecs", "jenkins")
+TEMPLATE_NAMES = ("network", "deploy", "artifacts", "load-balancer", "app", "ecs", "jenkins")
 
 
 def template_path(name):
