@@ -30,11 +30,12 @@ _NO_VALUE = object()
 class RenderedTemplate:
     """One template with one environment's parameters, its IAM documents resolvable."""
 
-    def __init__(self, name, environment, stack_name):
+    def __init__(self, name, environment, stack_name, resources=None):
+        """resources: the values a Ref to each of the template's resources stands for."""
         self.template = load_template(name)
         declared = self.template.get("Parameters", {})
         given = load_parameters(environment, name)
-        self.values = {**PSEUDO_PARAMETERS, "AWS::StackName": stack_name}
+        self.values = {**PSEUDO_PARAMETERS, "AWS::StackName": stack_name, **(resources or {})}
         for key, parameter in declared.items():
             value = given.get(key, parameter.get("Default"))
             if parameter["Type"] == "CommaDelimitedList" and isinstance(value, str):

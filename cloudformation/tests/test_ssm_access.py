@@ -134,9 +134,9 @@ def test_the_pipeline_passes_the_transfer_bucket_the_inventories_use():
     assert SHARED_GROUP_VARS["ansible_connection"] == "amazon.aws.aws_ssm"
 
 
-def test_the_jenkins_host_installs_the_session_manager_plugin_from_aws():
-    user_data = the_resource(load_template("jenkins"), "AWS::EC2::Instance")["Properties"]["UserData"]["Fn::Base64"]
-    script = user_data["Fn::Sub"]
+def test_the_agents_install_the_session_manager_plugin_from_aws():
+    # Ansible runs on the agents (jenkins/casc.yaml initScript), not on the controller.
+    script = (REPO_ROOT / "jenkins/agent-init.sh").read_text()
     assert re.search(r'dnf install -y -q "https://s3\.amazonaws\.com/session-manager-downloads/plugin/latest/'
                      r'\$ssm_plugin_arch/session-manager-plugin\.rpm"', script)
     assert "\nsession-manager-plugin --version\n" in script

@@ -199,9 +199,11 @@ def test_https_only_with_a_current_tls_policy():
 def test_the_jenkins_host_admits_only_the_office_and_the_webhook_ranges():
     jenkins = load_template("jenkins")["Resources"]
     # its agents admit only the controller, on SSH (the ec2 plugin starts the agent process)
-    assert jenkins["AgentSecurityGroup"]["Properties"]["SecurityGroupIngress"] == [
-        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "SourceSecurityGroupId": {"Ref": "SecurityGroup"},
-         "Description": "The controller launches the agent process"}]
+    assert "SecurityGroupIngress" not in jenkins["AgentSecurityGroup"]["Properties"]
+    [agent_ingress] = [r["Properties"] for r in jenkins.values() if r["Type"] == "AWS::EC2::SecurityGroupIngress"]
+    assert agent_ingress["GroupId"] == {"Ref": "AgentSecurityGroup"}
+    assert (agent_ingress["FromPort"], agent_ingress["ToPort"]) == (22, 22)
+    assert agent_ingress["SourceSecurityGroupId"] == {"Ref": "SecurityGroup"}
     ingress = jenkins["SecurityGroup"]["Properties"]["SecurityGroupIngress"]
     sources = sorted((rule["FromPort"], json.dumps({k: v for k, v in rule.items() if k in (
         "CidrIp", "SourcePrefixListId", "SourceSecurityGroupId", "CidrIpv6")})) for rule in ingress)
