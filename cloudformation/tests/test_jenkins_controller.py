@@ -6,7 +6,8 @@ What only a running Jenkins with these plugins can check, and this cannot: the J
 (the plugins generate it at run time, /manage/configuration-as-code/schema), that every
 attribute is one the pinned plugin versions accept, and that the pinned versions resolve
 together for JenkinsVersion (the plugin installation manager does at boot, with the update
-center). Here the file is read as YAML and its settings asserted."""
+center). Here the file is read as YAML, its settings asserted, and the agent templates'
+attributes checked against those the pinned ec2 plugin's classes take."""
 import re
 import subprocess
 
@@ -206,3 +207,41 @@ def test_github_reaches_the_webhook_path_and_the_office_everything():
     assert "$proxy_add_x_forwarded_for" not in config, "a client cannot pass its own X-Forwarded-For on"
     # the path the webhook is delivered to is the one the GitHub plugin listens on
     assert CASC["unclassified"]["gitHubPluginConfig"]["hookUrl"].endswith("github-webhook/")
+
+
+# What the pinned ec2 plugin (plugins.txt) accepts, read from its source at that release:
+# SlaveTemplate's @DataBoundConstructor parameters and @DataBoundSetters, EC2Cloud's, and the
+# enums the templates name. configuration-as-code refuses any other attribute at boot; this
+# catches a typo before a controller does. Raise these with the plugin's pin.
+EC2_PLUGIN_PIN = "ec2:2059.v05f9d511d7e5"
+EC2_CLOUD_ATTRIBUTES = {"name", "useInstanceProfileForCredentials", "credentialsId", "region", "privateKey",
+                        "sshKeysCredentialsId", "instanceCapStr", "templates", "roleArn", "roleSessionName",
+                        "altEC2Endpoint", "cleanUpOrphanedNodes", "noDelayProvisioning"}
+EC2_TEMPLATE_ATTRIBUTES = {
+    "ami", "amiFilters", "amiOwners", "amiType", "amiUsers", "associateIPStrategy", "associatePublicIp",
+    "avoidUsingOrphanedNodes", "connectBySSHProcess", "connectUsingPublicIp", "connectionStrategy",
+    "customDeviceMapping", "deleteRootOnTermination", "description", "ebsEncryptRootVolume", "ebsOptimized",
+    "enclaveEnabled", "hostKeyVerificationStrategy", "iamInstanceProfile", "idleTerminationMinutes", "initScript",
+    "instanceCapStr", "javaPath", "jvmopts", "labelString", "launchTimeoutStr", "maxTotalUses",
+    "metadataEndpointEnabled", "metadataHopsLimit", "metadataSupported", "metadataTokensRequired",
+    "minimumNumberOfInstances", "minimumNumberOfInstancesTimeRangeConfig", "minimumNumberOfSpareInstances", "mode",
+    "monitoring", "nestedVirtualizationEnabled", "nodeProperties", "numExecutors", "remoteAdmin", "remoteFS",
+    "securityGroups", "spotConfig", "stopOnTerminate", "subnetId", "t2Unlimited", "tags", "tenancy",
+    "terminateIdleDuringShutdown", "tmpDir", "type", "useEphemeralDevices", "usePrivateDnsName", "userData", "zone"}
+EC2_ENUMS = {"associateIPStrategy": {"SUBNET", "PUBLIC_IP", "PRIVATE_IP", "DEFAULT"},
+             "connectionStrategy": {"PUBLIC_DNS", "PUBLIC_IP", "PRIVATE_DNS", "PRIVATE_IP"},
+             "hostKeyVerificationStrategy": {"CHECK_NEW_HARD", "CHECK_NEW_SOFT", "ACCEPT_NEW", "OFF"},
+             "ebsEncryptRootVolume": {"DEFAULT", "ENCRYPTED", "UNENCRYPTED"}}
+
+
+def test_the_agent_templates_use_only_what_the_pinned_ec2_plugin_accepts():
+    assert EC2_PLUGIN_PIN in (JENKINS_DIR / "plugins.txt").read_text().splitlines()
+    assert set(CLOUD) <= EC2_CLOUD_ATTRIBUTES
+    for label, template in TEMPLATES.items():
+        assert set(template) <= EC2_TEMPLATE_ATTRIBUTES, (label, set(template) - EC2_TEMPLATE_ATTRIBUTES)
+        for attribute, values in EC2_ENUMS.items():
+            assert template[attribute] in values, (label, attribute)
+        assert set(template["amiType"]["unixData"]) <= {"rootCommandPrefix", "slaveCommandPrefix",
+                                                          "slaveCommandSuffix", "sshPort", "bootDelay"}
+        assert set(template["spotConfig"]) <= {"useBidPrice", "spotMaxBidPrice", "fallbackToOndemand",
+                                               "spotBlockReservationDuration"}
