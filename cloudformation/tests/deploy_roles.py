@@ -59,6 +59,15 @@ def deploy_requests(environment):
     instance = f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{INSTANCE_ID}"
     instance_tags = _tags(environment, "app", "AWS::AutoScaling::AutoScalingGroup", "ssm:resourceTag")
     stack = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{stack_name(environment, 'app')}/0b5e2f3c-aaaa"
+    ecs = rendered("ecs", environment)
+    ecs_resources = load_template("ecs")["Resources"]
+    repository = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/" + ecs.render(
+        ecs_resources["Repository"]["Properties"]["RepositoryName"])
+    ecs_service = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/" + ecs.render(
+        ecs_resources["Cluster"]["Properties"]["ClusterName"]) + "/" + ecs.render(
+        the_resource(load_template("ecs"), "AWS::ECS::Service")["Properties"]["ServiceName"])
+    # the execution role's name is generated from the stack's and its logical id
+    execution_role = f"arn:aws:iam::{ACCOUNT}:role/{stack_name(environment, 'ecs')}-ExecutionRole-1A2B3C4D5E6F"
     return [
         ("s3:ListBucket", f"arn:aws:s3:::{bucket}", {}),
         ("s3:PutObject", artifact_object(environment), {}),
@@ -77,4 +86,7 @@ def deploy_requests(environment):
         ("s3:ListBucket", f"arn:aws:s3:::{transfer}", {}),
         *[(action, f"arn:aws:s3:::{transfer}/{INSTANCE_ID}//root/.ansible/tmp/x.py", {})
           for action in ("s3:PutObject", "s3:GetObject", "s3:DeleteObject")],
+        *[(action, repository, {}) for action in ("ecr:InitiateLayerUpload", "ecr:PutImage")],
+        *[(action, ecs_service, {}) for action in ("ecs:DescribeServices", "ecs:UpdateService")],
+        ("iam:PassRole", execution_role, {"iam:PassedToService": "ecs-tasks.amazonaws.com"}),
     ]
