@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from cfn_templates import ENVIRONMENTS, REPO_ROOT, SERVICE, load_parameters, load_template, the_resource
-from deploy_roles import AGENT_ROLES, BUILD_AGENT_ROLE, CONTROLLER_ROLE, rendered
+from deploy_roles import AGENT_ROLES, BUILD_AGENT_ROLE, CONTROLLER_ROLE, DEPLOY_ROLES, rendered
 from iam_evaluation import RenderedTemplate
 
 JENKINS_DIR = REPO_ROOT / "jenkins"
@@ -118,7 +118,8 @@ def test_the_configuration_comes_from_a_pinned_commit_with_pinned_plugins():
     commit = load_parameters("ci", "jenkins")["ConfigurationCommit"]
     assert f"git -C \"$CONFIGURATION\" checkout --quiet '{commit}'" in USER_DATA
     assert "--plugin-file \"$CONFIGURATION/jenkins/plugins.txt\"" in USER_DATA
-    assert "--jenkins-version '2.541.3'" in USER_DATA and "'jenkins-2.541.3'" in USER_DATA
+    version = load_template("jenkins")["Parameters"]["JenkinsVersion"]["Default"]
+    assert f"--jenkins-version '{version}'" in USER_DATA and f"'jenkins-{version}'" in USER_DATA
     plugins = [line for line in (JENKINS_DIR / "plugins.txt").read_text().splitlines()
                if line and not line.startswith("#")]
     assert all(re.fullmatch(r"[a-z0-9-]+:[0-9][0-9A-Za-z._-]*", line) for line in plugins), plugins
@@ -126,6 +127,14 @@ def test_the_configuration_comes_from_a_pinned_commit_with_pinned_plugins():
     assert {"configuration-as-code", "github-oauth", "matrix-auth", "ec2", "job-restrictions", "github",
             "github-branch-source", "pipeline-utility-steps", "lockable-resources"} <= ids
     assert len(ids) == len(plugins), "one pin per plugin"
+
+
+def test_the_pipeline_asks_for_the_agents_the_controller_starts():
+    jenkinsfile = (REPO_ROOT / "Jenkinsfile").read_text()
+    build = re.search(r"agentLabel: '([^']+)'", jenkinsfile).group(1)
+    deploy = re.search(r"deployAgentLabel: '([^']+)'", jenkinsfile).group(1)
+    assert set(TEMPLATES) == {build, *(deploy.replace("{environment}", e) for e in ENVIRONMENTS)}
+    assert "nodeProperties" not in TEMPLATES[build]
 
 
 def test_agents_are_spot_instances_started_for_one_build():
@@ -159,7 +168,9 @@ def test_each_agent_runs_with_the_role_of_its_kind():
         assert configured.replace("${AWS_ACCOUNT_ID}", "123456789012").replace("${SERVICE_NAME}", "timekeeper") == \
             profile
         # the agent's AWS configuration assumes the role named after its profile (agent-init.sh)
-        assert AGENT_ROLES[environment].arn.rsplit("/", 1)[1] == profile.rsplit("/", 1)[1]
+        profile_name = profile.rsplit("/", 1)[1]
+        assert AGENT_ROLES[environment].arn.rsplit("/", 1)[1] == profile_name
+        assert DEPLOY_ROLES[environment].arn.rsplit("/", 1)[1] == profile_name.removesuffix("-agent")
     assert 'role_arn = arn:$partition:iam::$account_id:role/${profile_name%-agent}' in (
         JENKINS_DIR / "agent-init.sh").read_text()
 
