@@ -11,7 +11,8 @@ order: an explicit Deny wins, then an Allow, else the request is implicitly deni
 
 What moto's evaluator does not model is over-approximated, never under: a condition
 operator other than StringEquals, and a StringEquals key missing from the request, count as
-satisfied. So "not allowed" here means not allowed in AWS too; "allowed" is checked for the
+satisfied. Policy variables in resources (${aws:userid}) are filled in here from the
+request's context before moto matches, as IAM does. So "not allowed" here means not allowed in AWS too; "allowed" is checked for the
 requests each role must be able to make, with their full context.
 """
 import json
@@ -126,9 +127,26 @@ def _listed(value):
     return value if isinstance(value, list) else [value]
 
 
+def _with_policy_variables(statement, context):
+    """The statement's resources with IAM's policy variables (${aws:userid}) replaced from the
+    request's context, which moto's evaluator does not do; a resource naming a variable the
+    request lacks matches nothing, as in IAM. None when no resource is left."""
+    if "Resource" not in statement:
+        return statement
+    resources = []
+    for resource in _listed(statement["Resource"]):
+        names = re.findall(r"\$\{([^}]+)\}", resource)
+        if all(name in context for name in names):
+            resources.append(re.sub(r"\$\{([^}]+)\}", lambda m: context[m.group(1)], resource))
+    return {**statement, "Resource": resources} if resources else None
+
+
 def statement_applies(statement, action, resource, principal=None, context=None):
     """Whether one statement matches the request (action, resource, principal, conditions),
     whatever its effect: moto's evaluator on the statement read as an Allow."""
+    statement = _with_policy_variables(statement, context or {})
+    if statement is None:
+        return False
     as_allow = json.loads(json.dumps({**statement, "Effect": "Allow"}))
     return IAMPolicyStatement(as_allow).is_action_permitted(
         action, resource, principal, {k: v for k, v in (context or {}).items()}) == PermissionResult.PERMITTED

@@ -115,3 +115,13 @@ def test_each_environments_artifacts_take_writes_from_its_deploy_role_alone():
         "Fn::ImportValue": {"Fn::Sub": "${ParentDeployStack}-RoleArn"}}}}
     assert load_template("deploy")["Outputs"]["RoleArn"]["Value"] == {"Fn::GetAtt": ["DeployRole", "Arn"]}
     assert all(s["Effect"] == "Deny" for s in statements)
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_a_deploy_role_ends_and_resumes_only_its_own_sessions(environment):
+    role = DEPLOY_ROLES[environment]
+    own, other = "AROAEXAMPLEDEPLOY:jenkins-agent", "AROAEXAMPLEOTHER:someone"
+    sessions = "arn:aws:ssm:eu-west-1:123456789012:session/"
+    for action in ("ssm:TerminateSession", "ssm:ResumeSession", "ssmmessages:OpenDataChannel"):
+        assert role.allows(action, f"{sessions}{own}-0a1b2c3d4e5f", {"aws:userid": own}), action
+        assert not role.allows(action, f"{sessions}{other}-0a1b2c3d4e5f", {"aws:userid": own}), action
