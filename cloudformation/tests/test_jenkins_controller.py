@@ -73,6 +73,13 @@ def test_sign_in_with_github_and_a_matrix_that_gives_anonymous_nothing():
         organisation: {"Overall/Read", "Job/Read"},
     }
     assert not {"anonymous", "authenticated"} & set(ENTRIES)
+    # matrix-auth refuses an unknown permission at boot: the names Jenkins core defines
+    known = {"Overall/Administer", "Overall/Read", "Overall/SystemRead", "Job/Build", "Job/Cancel", "Job/Configure",
+             "Job/Create", "Job/Delete", "Job/Discover", "Job/Move", "Job/Read", "Job/Workspace", "Run/Delete",
+             "Run/Replay", "Run/Update", "View/Configure", "View/Create", "View/Delete", "View/Read",
+             "Agent/Build", "Agent/Configure", "Agent/Connect", "Agent/Create", "Agent/Delete", "Agent/Disconnect",
+             "SCM/Tag"}
+    assert set().union(*ENTRIES.values()) <= known
 
 
 def test_only_administrators_may_change_or_replay_what_runs():
