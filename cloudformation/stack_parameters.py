@@ -25,7 +25,8 @@ PARENTS = {
     "ParentNetworkStack": ("network", False),
     "ParentLoadBalancerStack": ("load-balancer", False),
     "ParentArtifactsStack": ("artifacts", False),
-    # one Jenkins per account publishes every environment's releases
+    # each environment's deploy role is the one principal that publishes its releases
+    "ParentDeployStack": ("deploy", False),
     "ParentJenkinsStack": ("jenkins", True),
 }
 

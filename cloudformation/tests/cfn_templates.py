@@ -23,16 +23,17 @@ import stack_parameters  # noqa: E402
 SERVICE = service_contract.load()
 # The application environments, each deployed as these stacks in this order.
 ENVIRONMENTS = ("dev", "staging", "prod")
-# ecs (the service on Fargate) and eks (on Kubernetes) come last: teams choose one of app, ecs
-# and eks; the emulator runs them all.
-APPLICATION_STACKS = ("network", "artifacts", "load-balancer", "app", "ecs", "eks")
+# deploy (the environment's deploy role) before artifacts, whose bucket takes writes from it
+# alone; ecs (the service on Fargate) and eks (on Kubernetes) come last: teams choose one of
+# app, ecs and eks; the emulator runs them all.
+APPLICATION_STACKS = ("network", "deploy", "artifacts", "load-balancer", "app", "ecs", "eks")
 # The Jenkins host lives in its own network, deployed once.
 CI_ENVIRONMENT = "ci"
 CI_STACKS = ("network", "jenkins")
 ALL_ENVIRONMENTS = (*ENVIRONMENTS, CI_ENVIRONMENT)
 
 # alarms (CloudWatch alarms and their SNS topic) is checked here; the emulator deploys no stack of it.
-TEMPLATE_NAMES = ("network", "artifacts", "load-balancer", "app", "ecs", "eks", "jenkins", "alarms")
+TEMPLATE_NAMES = ("network", "deploy", "artifacts", "load-balancer", "app", "ecs", "eks", "jenkins", "alarms")
 
 
 def template_path(name):

@@ -24,8 +24,10 @@ def listed(value):
 
 
 def role_statements(template_name, logical_id):
+    """Every statement a role may have; one under Fn::If counts as its statement when true."""
     role = load_template(template_name)["Resources"][logical_id]["Properties"]
-    return [statement for policy in role["Policies"] for statement in policy["PolicyDocument"]["Statement"]]
+    return [statement["Fn::If"][1] if "Fn::If" in statement else statement
+            for policy in role["Policies"] for statement in policy["PolicyDocument"]["Statement"]]
 
 
 def statements_with(statements, action):

@@ -23,6 +23,7 @@ from cfn_templates import (
 # What the emulator variant leaves out of each template (moto 5.2.5), by logical id.
 EMULATOR_GAPS = {
     "network": set(),
+    "deploy": set(),
     "artifacts": {"AccessLogBucketPolicy", "ArtifactBucketPolicy", "SsmTransferBucketPolicy"},
     "load-balancer": {"AccessLogBucketPolicy", "Certificate", "DnsRecord",
                       "Outputs.RequestCountResourceLabel"},

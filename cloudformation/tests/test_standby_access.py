@@ -1,18 +1,20 @@
-"""What the Jenkins role may do to the fleets' Auto Scaling groups during a rolling deploy:
+"""What a deploy role may do to its environment's Auto Scaling group during a rolling deploy:
 each call the lb_membership role's alb driver makes (Standby in and out, the minimum size it
-lowers and puts back, the tag that keeps it, AZRebalance suspended and resumed), on the
-service's groups only. The calls are read from the role's code, so a new call without its
-permission fails here rather than halfway through a prod deploy. That IAM evaluates these
-statements as read here only real AWS proves."""
+lowers and puts back, the tag that keeps it, AZRebalance suspended and resumed), on its
+environment's group only, decided by the IAM policy evaluator of iam_evaluation. The calls are
+read from the role's code, so a new call without its permission fails here rather than
+halfway through a prod deploy."""
 import fnmatch
 import re
 
 import yaml
 
-from cfn_templates import ENVIRONMENTS, REPO_ROOT, load_template, the_resource
-from iam_statements import ACCOUNT, REGION, resources, role_statements, statements_with, sub
+import pytest
 
-JENKINS = role_statements("jenkins", "Role")
+from cfn_templates import ENVIRONMENTS, REPO_ROOT, load_template, the_resource
+from deploy_roles import DEPLOY_ROLES
+from iam_statements import ACCOUNT, REGION, statements_with, sub
+
 ROLE = REPO_ROOT / "ansible/roles/lb_membership"
 COLLECTIONS = REPO_ROOT / ".venv/lib/python3.11/site-packages/ansible_collections"
 
@@ -50,22 +52,21 @@ def test_the_driver_calls_what_a_deploy_in_standby_needs():
         "autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"}
 
 
-def test_every_call_is_allowed_on_the_services_groups_and_on_no_other():
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_call_is_allowed_on_the_environments_group_and_on_no_other(environment):
     group_name = the_resource(load_template("app"), "AWS::AutoScaling::AutoScalingGroup")["Properties"][
         "AutoScalingGroupName"]
-    ours = [group_arn(sub(group_name, Environment=environment)) for environment in ENVIRONMENTS]
+    role = DEPLOY_ROLES[environment]
     for action in sorted(autoscaling_calls()):
-        statements = statements_with(JENKINS, action)
-        assert statements, "the Jenkins role may not call %s" % action
-        granted = [resource for statement in statements for resource in resources(statement)]
         if action.startswith("autoscaling:Describe"):
             # describe calls support no resource-level permissions
-            assert granted == ["*"], action
+            assert [s["Resource"] for s in statements_with(role.statements, action)] == ["*"], action
             continue
-        for arn in ours:
-            assert any(fnmatch.fnmatchcase(arn, pattern) for pattern in granted), (action, arn)
-        for other in ("payments-prod", "timekeeper"):
-            assert not any(fnmatch.fnmatchcase(group_arn(other), pattern) for pattern in granted), (action, other)
+        for other in ENVIRONMENTS:
+            arn = group_arn(sub(group_name, Environment=other))
+            assert role.allows(action, arn) == (other == environment), (action, arn)
+        for other in ("payments-prod", "timekeeper", f"timekeeper-{environment}-canary"):
+            assert not role.allows(action, group_arn(other)), (action, other)
 
 
 def test_the_pipeline_names_the_group_the_inventories_put_nodes_in_standby_in():

@@ -95,6 +95,7 @@ def test_parameter_files_fit_their_templates(environment):
                     "ParentNetworkStack": (environment, "network"),
                     "ParentLoadBalancerStack": (environment, "load-balancer"),
                     "ParentArtifactsStack": (environment, "artifacts"),
+                    "ParentDeployStack": (environment, "deploy"),
                     # one Jenkins per account publishes every environment's releases
                     "ParentJenkinsStack": (CI_ENVIRONMENT, "jenkins")}[key]
                 assert value == stack_name(parent_environment, layer), (stack, key)
@@ -196,7 +197,14 @@ def test_https_only_with_a_current_tls_policy():
 
 
 def test_the_jenkins_host_admits_only_the_office_and_the_webhook_ranges():
-    ingress = the_resource(load_template("jenkins"), "AWS::EC2::SecurityGroup")["Properties"]["SecurityGroupIngress"]
+    jenkins = load_template("jenkins")["Resources"]
+    # its agents admit only the controller, on SSH (the ec2 plugin starts the agent process)
+    assert "SecurityGroupIngress" not in jenkins["AgentSecurityGroup"]["Properties"]
+    [agent_ingress] = [r["Properties"] for r in jenkins.values() if r["Type"] == "AWS::EC2::SecurityGroupIngress"]
+    assert agent_ingress["GroupId"] == {"Ref": "AgentSecurityGroup"}
+    assert (agent_ingress["FromPort"], agent_ingress["ToPort"]) == (22, 22)
+    assert agent_ingress["SourceSecurityGroupId"] == {"Ref": "SecurityGroup"}
+    ingress = jenkins["SecurityGroup"]["Properties"]["SecurityGroupIngress"]
     sources = sorted((rule["FromPort"], json.dumps({k: v for k, v in rule.items() if k in (
         "CidrIp", "SourcePrefixListId", "SourceSecurityGroupId", "CidrIpv6")})) for rule in ingress)
     assert sources == [(443, json.dumps({"CidrIp": {"Ref": "OfficeCidr"}})),
@@ -214,38 +222,6 @@ def test_buckets_are_private_and_encrypted():
             # Not the SSM transfer bucket: unversioned on purpose (test_ssm_access.py).
             if logical_id != "SsmTransferBucket":
                 assert properties["VersioningConfiguration"] == {"Status": "Enabled"}, (name, logical_id)
-
-
-def test_only_the_jenkins_role_may_write_or_delete_artifacts():
-    """Read from the templates: moto cannot create bucket policies, and what AWS decides for
-    a request under this policy (an explicit Deny beats any Allow) is not emulated here."""
-    artifacts = load_template("artifacts")
-    statements = artifacts["Resources"]["ArtifactBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
-    [deny] = [s for s in statements if s.get("Sid") == "DenyWritesExceptByThePublisher"]
-    assert (deny["Effect"], deny["Principal"]) == ("Deny", "*")
-    assert set(deny["Action"]) >= {"s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"}
-    assert deny["Resource"] == {"Fn::Sub": "${ArtifactBucket.Arn}/*"}
-    # the exception is exactly one principal, the role the Jenkins stack exports
-    assert deny["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": {
-        "Fn::ImportValue": {"Fn::Sub": "${ParentJenkinsStack}-RoleArn"}}}}
-    jenkins = load_template("jenkins")
-    assert jenkins["Outputs"]["RoleArn"]["Value"] == {"Fn::GetAtt": ["Role", "Arn"]}
-    profile = the_resource(jenkins, "AWS::IAM::InstanceProfile")
-    assert profile["Properties"]["Roles"] == [{"Ref": "Role"}], "the Jenkins host runs as the exported role"
-    # and that role is allowed to write there, or the pipeline could not publish at all
-    allowed = [s for policy in jenkins["Resources"]["Role"]["Properties"]["Policies"]
-               for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
-    values = {"ServiceName": "timekeeper", "Environment": "prod", "AWS::AccountId": "123456789012",
-              "AWS::Region": "eu-west-1", "AWS::Partition": "aws"}
-
-    def render(text):
-        return re.sub(r"\$\{([^}]+)\}", lambda match: values[match.group(1)], text)
-    bucket = render(artifacts["Resources"]["ArtifactBucket"]["Properties"]["BucketName"]["Fn::Sub"])
-    jar = f"arn:aws:s3:::{bucket}/timekeeper/1.4.2/timekeeper-1.4.2.jar"
-    assert any(fnmatch.fnmatchcase(jar, render(s["Resource"]["Fn::Sub"]))
-               for s in allowed if "s3:PutObject" in s["Action"])
-    # no other statement of the policy allows anything
-    assert all(s["Effect"] == "Deny" for s in statements)
 
 
 def test_the_release_record_is_a_json_object_from_its_seed_on():

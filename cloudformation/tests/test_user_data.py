@@ -259,10 +259,14 @@ def test_any_failing_step_signals_failure(tmp_path, failing_command):
 
 
 def test_the_jenkins_host_user_data_is_valid_bash(tmp_path):
-    instance = the_resource(load_template("jenkins"), "AWS::EC2::Instance")
-    script = _evaluate(instance["Properties"]["UserData"]["Fn::Base64"], {
-        "AWS::StackName": "timekeeper-ci-jenkins", "AWS::Region": REGION,
-        "JenkinsHomeVolume": "vol-0123456789abcdef0"}, {})
+    template = load_template("jenkins")
+    instance = the_resource(template, "AWS::EC2::Instance")
+    values = {k: v.get("Default") for k, v in template["Parameters"].items()}
+    values.update(load_parameters("ci", "jenkins"))
+    values.update({"AWS::StackName": "timekeeper-ci-jenkins", "AWS::Region": REGION, "AWS::AccountId": "123456789012",
+                   "JenkinsHomeVolume": "vol-0123456789abcdef0", "AgentSecurityGroup": "sg-0123456789abcdef0",
+                   "BuildAgentInstanceProfile.Arn": "arn:aws:iam::123456789012:instance-profile/build-agent"})
+    script = _evaluate(instance["Properties"]["UserData"]["Fn::Base64"], values, {})
     (tmp_path / "jenkins.sh").write_text(script)
     result = subprocess.run(["bash", "-n", str(tmp_path / "jenkins.sh")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

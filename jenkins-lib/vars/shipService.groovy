@@ -77,8 +77,12 @@ def call(Map settings = [:]) {
             imagePushCommand: 'make push',
             // The AWS region of the bucket and SSM parameters. '' is the agent's default.
             awsRegion: '',
-            // The agent label to run on. '' is any agent.
+            // The agent label of the build (checkout, build, tests, package). '' is any agent.
             agentLabel: '',
+            // The agent label of an environment's deploy (and of publishing into the first environment),
+            // '{environment}' replaced by its name, e.g. 'deploy-{environment}': agents that may act on that
+            // environment alone. '' is agentLabel.
+            deployAgentLabel: '',
             // Minutes for checkout, build, tests, package and publish together.
             buildTimeoutMinutes: 60,
             // Minutes for one environment's deploy: the rolling deploy, or the image push and the ECS rollout.
@@ -104,6 +108,10 @@ def call(Map settings = [:]) {
             config.environmentUrls, config.artifactBuckets, config.approvalEnvironments,
             locations.url != null, locations.bucket != null || toImage)
     DeliveryPlan.checkTargets('shipService', promotionPath, config.branchEnvironments, config.releaseTagEnvironment)
+    if (config.deployAgentLabel) {
+        Settings.matching('shipService', 'deployAgentLabel', config.deployAgentLabel, /.*\{environment\}.*/,
+                "a label naming '{environment}'")
+    }
     List<StackOutputVariable> stackOutputs = StackOutputVariable.parse('shipService', config.stackOutputVars)
     DeliveryPlan plan = DeliveryPlan.forBuild(promotionPath, config.branchEnvironments, config.releaseTagEnvironment,
             env.BRANCH_NAME, env.CHANGE_ID, env.TAG_NAME)
@@ -112,7 +120,7 @@ def call(Map settings = [:]) {
     // What the post actions report: how far the build got.
     Map outcome = [stage: 'Checkout', release: null, image: null, deployed: []]
     try {
-        onAgent(config) {
+        onAgent(config.agentLabel) {
             timeout(time: config.buildTimeoutMinutes, unit: 'MINUTES') {
                 stage('Checkout') {
                     checkout scm
@@ -125,18 +133,22 @@ def call(Map settings = [:]) {
                         outcome.release = packageRelease(service: config.service, mavenModule: config.mavenModule,
                                 artifactId: config.artifactId)
                     }
-                    outcome.stage = 'Publish'
-                    stage('Publish') {
-                        if (toImage) {
-                            // the image in the first environment's repository; the later ones get the same image
-                            outcome.image = publishImage(imageSettings(plan.environments[0], outcome.release, config))
-                        } else {
-                            // the release with the digests of the files this build made, for every deploy
-                            outcome.release = publishRelease(release: outcome.release,
-                                    artifactBucket: artifactBucketOf(plan.environments[0], locations, config),
-                                    ansibleBundle: config.ansibleBundle, awsRegion: config.awsRegion)
-                        }
+                    if (config.deployAgentLabel) {
+                        // the packaged jar, to the agent that publishes it
+                        stash(name: 'release', includes: outcome.release.jar)
+                    } else {
+                        publish(plan.environments[0], outcome, locations, toImage, config)
                     }
+                }
+            }
+        }
+        if (plan.deploying && config.deployAgentLabel) {
+            // Publishing writes into the first environment: on its deploy agents, as its deploy role.
+            onAgent(deployAgentLabel(plan.environments[0], config)) {
+                timeout(time: config.buildTimeoutMinutes, unit: 'MINUTES') {
+                    checkout scm
+                    unstash('release')
+                    publish(plan.environments[0], outcome, locations, toImage, config)
                 }
             }
         }
@@ -160,6 +172,23 @@ def call(Map settings = [:]) {
         throw failure
     } finally {
         reportOutcome(config.service, outcome)
+    }
+}
+
+/** The Publish stage: the release (or its image) into the first environment, with the digests of what this build made. */
+private void publish(Environment first, Map outcome, Map<String, StackOutputVariable> locations, boolean toImage,
+                     Map config) {
+    outcome.stage = 'Publish'
+    stage('Publish') {
+        if (toImage) {
+            // the image in the first environment's repository; the later ones get the same image
+            outcome.image = publishImage(imageSettings(first, outcome.release, config))
+        } else {
+            // the release with the digests of the files this build made, for every deploy
+            outcome.release = publishRelease(release: outcome.release,
+                    artifactBucket: artifactBucketOf(first, locations, config),
+                    ansibleBundle: config.ansibleBundle, awsRegion: config.awsRegion)
+        }
     }
 }
 
@@ -188,7 +217,7 @@ private void deploy(Environment environment, Environment previous, Map outcome, 
     outcome.stage = "Deploy ${environment.name}".toString()
     lock(resource: environment.lockResource(config.service), inversePrecedence: true) {
         milestone(label: "Deploy ${environment.name}")
-        onAgent(config) {
+        onAgent(deployAgentLabel(environment, config)) {
             Environment target = null
             stage("Deploy ${environment.name}") {
                 checkout scm
@@ -287,9 +316,15 @@ private String stackOutput(StackOutputVariable output, Environment environment, 
     return output.read(this, 'shipService', config.service, environment, config.awsRegion)
 }
 
-private void onAgent(Map config, Closure body) {
-    if (config.agentLabel) {
-        node(config.agentLabel, body)
+/** The agents that deploy to the environment (deployAgentLabel), or the build's when none is set. */
+private String deployAgentLabel(Environment environment, Map config) {
+    return config.deployAgentLabel ? config.deployAgentLabel.replace('{environment}', environment.name) :
+            config.agentLabel
+}
+
+private void onAgent(String label, Closure body) {
+    if (label) {
+        node(label, body)
     } else {
         node(body)
     }

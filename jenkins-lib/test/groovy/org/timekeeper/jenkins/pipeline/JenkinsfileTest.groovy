@@ -18,6 +18,9 @@ class JenkinsfileTest extends PipelineTestBase {
             prod   : 'https://timekeeper.example.com',
     ]
 
+    /** The releasers' team as the controller names it for every build (jenkins/casc.yaml). */
+    private static final String APPROVERS = 'example-org*timekeeper-releasers'
+
     private String version
     /** The service's platform contract (service.yml): what the pipeline must take from it. */
     private Map service
@@ -109,8 +112,10 @@ class JenkinsfileTest extends PipelineTestBase {
         assertEquals(expectedStart, commands().take(expectedStart.size()))
         assertEquals(['Checkout', 'Build', 'Test', 'Package', 'Publish', 'Deploy dev', 'Smoke dev',
                       'Deploy staging', 'Smoke staging', 'Approve prod', 'Deploy prod', 'Smoke prod'], eventsOf('stage'))
-        assertEquals(["Deploy timekeeper ${version} to prod? (submitter: timekeeper-releasers)".toString()],
+        assertEquals(["Deploy timekeeper ${version} to prod? (submitter: ${APPROVERS})".toString()],
                 eventsOf('input'))
+        // built on a build agent; published to dev and deployed to each environment from its own agents
+        assertEquals(['build', 'deploy-dev', 'deploy-dev', 'deploy-staging', 'deploy-prod'], eventsOf('node'))
         assertEquals([dev: version, staging: version, prod: version], shell.fleetVersions)
         assertBuildSucceeded()
     }
@@ -144,5 +149,10 @@ class JenkinsfileTest extends PipelineTestBase {
     private static String layout(String template, String version, String environment = '') {
         return template.replace('{service}', 'timekeeper').replace('{version}', version)
                 .replace('{environment}', environment)
+    }
+
+    @Override
+    void givenBuildOf(Map<String, String> jenkinsEnvironment) {
+        super.givenBuildOf([RELEASE_APPROVERS: APPROVERS] + jenkinsEnvironment)
     }
 }

@@ -120,6 +120,8 @@ abstract class PipelineTestBase extends BasePipelineTestCPS {
         helper.registerAllowedMethod('input', [Map]) { Map args -> answerInput(args) }
         helper.registerAllowedMethod('sleep', [Map]) { Map args -> events << "sleep: ${args.time} ${args.unit}".toString() }
         helper.registerAllowedMethod('checkout', [Map]) { Map args -> events << 'checkout'.toString() }
+        helper.registerAllowedMethod('stash', [Map]) { Map args -> events << "stash: ${args.name} ${args.includes}".toString() }
+        helper.registerAllowedMethod('unstash', [String]) { String name -> events << "unstash: ${name}".toString() }
         helper.registerAllowedMethod('junit', [Map]) { Map args -> events << "junit: ${args.testResults}".toString() }
         helper.registerAllowedMethod('archiveArtifacts', [Map]) { Map args ->
             events << "archive: ${args.artifacts}".toString()

@@ -282,6 +282,36 @@ class ShipServiceTest extends PipelineTestBase {
     }
 
     @Test
+    void eachEnvironmentIsPublishedToAndDeployedFromItsOwnAgentsAndTheBuildFromBuildAgents() {
+        givenBuildOf(BRANCH_NAME: 'main')
+        givenStepSettings(greeterSettings() + [agentLabel: 'build', deployAgentLabel: 'deploy-{environment}'])
+
+        runScript(SETTINGS_JOB)
+
+        assertEquals(['build', 'deploy-dev', 'deploy-dev', 'deploy-staging', 'deploy-prod'], eventsOf('node'))
+        String jar = JAR
+        // the jar goes by stash from the build agent to the publishing one, which uploads it
+        List<String> handOver = events.findAll { it.startsWith('node: ') || it.startsWith('stash: ') ||
+                it.startsWith('unstash: ') || it.startsWith('stage: Publish') || it.startsWith('stage: Package') }
+        assertEquals(['node: build', 'stage: Package', "stash: release ${jar}".toString(), 'node: deploy-dev',
+                      'unstash: release', 'stage: Publish', 'node: deploy-dev', 'node: deploy-staging',
+                      'node: deploy-prod'], handOver)
+        assertEquals([dev: VERSION, staging: VERSION, prod: VERSION], shell.fleetVersions)
+        assertBuildSucceeded()
+    }
+
+    @Test
+    void pullRequestsRunOnBuildAgentsAlone() {
+        givenBuildOf(BRANCH_NAME: 'PR-12', CHANGE_ID: '12', CHANGE_TARGET: 'main')
+        givenStepSettings(greeterSettings() + [agentLabel: 'build', deployAgentLabel: 'deploy-{environment}'])
+
+        runScript(SETTINGS_JOB)
+
+        assertEquals(['build'], eventsOf('node'))
+        assertTrue(eventsOf('stash').isEmpty())
+    }
+
+    @Test
     void settingsAreHandedToTheSteps() {
         givenBuildOf(BRANCH_NAME: 'dev')
         givenStepSettings(greeterSettings() + [batchSize: 3, agentLabel: 'linux-amd64', awsRegion: 'eu-west-1',
@@ -377,6 +407,7 @@ class ShipServiceTest extends PipelineTestBase {
                 ([branchEnvironments: [main: 'production']])    : "setting 'branchEnvironments' sends branch 'main' to 'production'",
                 ([approvalEnvironments: ['qa']])                : "setting 'approvalEnvironments' has 'qa'",
                 ([stackOutputVars: [tg: 'TargetGroupArn']])     : "setting 'stackOutputVars' reads 'tg' from 'TargetGroupArn'",
+                ([deployAgentLabel: 'deploy'])                  : "setting 'deployAgentLabel' must be a label naming '{environment}'",
         ]
         badSettings.each { Map change, String expectedMessage ->
             setUpPipeline()
