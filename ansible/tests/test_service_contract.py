@@ -33,6 +33,7 @@ def _changed_contract() -> dict:
     changed["drain"] = {"shutdown_delay_seconds": 21, "shutdown_grace_seconds": 22, "stop_timeout_seconds": 60}
     changed["release"]["artifact_key"] = "jars/{service}-{version}.jar"
     changed["rolling_deploy"]["batch_size"] = 2
+    changed["rate_limit"] = {"requests_per_client": 1234, "window_seconds": 120, "error": "slow down"}
     return changed
 
 
@@ -88,7 +89,11 @@ def _expected_ansible_layers(contract: dict) -> dict:
 def _haproxy_facts(config: str) -> dict:
     return {"backends": re.findall(r"^backend (\S+)$", config, re.MULTILINE),
             "check": re.findall(r"^\s+option httpchk GET (\S+)$", config, re.MULTILINE),
-            "ports": set(re.findall(r"^\s+server node\d+ [\d.]+:(\d+) check$", config, re.MULTILINE))}
+            "ports": set(re.findall(r"^\s+server node\d+ [\d.]+:(\d+) check$", config, re.MULTILINE)),
+            "rate_limit": re.findall(r"^\s+stick-table type ip .* store http_req_rate\((\d+)s\)\n\s+http-request track-sc0 src\n"
+                                     r"\s+http-request return status 429 content-type \"application/json;charset=utf-8\" "
+                                     r"string '(.+)' hdr Retry-After (\d+) if \{ sc_http_req_rate\(0\) gt (\d+) \}$",
+                                     config, re.MULTILINE)}
 
 
 @pytest.mark.parametrize("changed", [False, True], ids=["contract", "changed contract"])
@@ -97,8 +102,12 @@ def test_the_roles_and_the_fleets_load_balancer_follow_the_contract(tmp_path, ch
     rendered = _render_ansible_layers(tmp_path, contract if changed else None)
     haproxy = _haproxy_facts(rendered.pop("haproxy_cfg"))
     assert rendered == _expected_ansible_layers(contract)
+    limit = contract["rate_limit"]
+    window = str(limit["window_seconds"])
     assert haproxy == {"backends": [contract["name"]], "check": [contract["paths"]["ready"]],
-                       "ports": {str(contract["ports"]["app"])}}
+                       "ports": {str(contract["ports"]["app"])},
+                       "rate_limit": [(window, json.dumps({"error": limit["error"]}), window,
+                                       str(limit["requests_per_client"]))]}
 
 
 def _with_contract(tmp_path, contract: dict) -> dict:

@@ -22,11 +22,13 @@ from cfn_templates import (
 
 # What the emulator variant leaves out of each template (moto 5.2.5), by logical id.
 EMULATOR_GAPS = {
-    "network": set(),
+    # moto models no State Manager association and no WAFv2 in CloudFormation.
+    "network": {"DefaultSecurityGroupClosing"},
     "deploy": set(),
     "artifacts": {"AccessLogBucketPolicy", "ArtifactBucketPolicy", "SsmTransferBucketPolicy"},
     "load-balancer": {"AccessLogBucketPolicy", "Certificate", "DnsRecord",
-                      "Outputs.RequestCountResourceLabel"},
+                      "Outputs.RequestCountResourceLabel",
+                      "WebAcl", "WebAclAssociation", "WafLogging", "Outputs.WebAclArn"},
     "app": {"TerminationDrainHook", "ScalingPolicy"},
     # moto models no Application Auto Scaling in CloudFormation (test_ecs.py names it).
     "ecs": {"ScalableTarget", "ScalingPolicy"},
@@ -159,12 +161,12 @@ def _ingress(aws, group_id):
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
-def test_instances_take_the_app_port_from_the_alb_and_the_admin_port_from_the_vpc(
+def test_instances_take_the_app_port_from_the_alb_and_the_admin_port_from_the_metrics_scrapers(
         deployments, aws, environment):
     deployment = deployments(environment)
     assert _ingress(aws, deployment.outputs("app")["InstanceSecurityGroupId"]) == sorted([
         (SERVICE["ports"]["app"], deployment.outputs("load-balancer")["LoadBalancerSecurityGroupId"]),
-        (SERVICE["ports"]["admin"], deployment.outputs("network")["VpcCidr"]),
+        (SERVICE["ports"]["admin"], deployment.outputs("network")["MetricsScraperSecurityGroupId"]),
     ])
 
 

@@ -140,3 +140,28 @@ def test_the_agents_install_the_session_manager_plugin_from_aws():
     assert re.search(r'dnf install -y -q "https://s3\.amazonaws\.com/session-manager-downloads/plugin/latest/'
                      r'\$ssm_plugin_arch/session-manager-plugin\.rpm"', script)
     assert "\nsession-manager-plugin --version\n" in script
+
+
+INSTANCE = role_statements("app", "InstanceRole")
+
+
+def test_an_environments_instances_read_no_other_environments_parameters():
+    """AmazonSSMManagedInstanceCore allows ssm:GetParameter* on every parameter; an explicit
+    Deny on everything but the environment's own path overrides it."""
+    [deny] = [s for s in INSTANCE if s["Effect"] == "Deny"]
+    assert {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"} <= set(listed(deny["Action"]))
+    assert "Resource" not in deny
+    own_path = sub(deny["NotResource"], Environment="dev")
+    for environment in ENVIRONMENTS:
+        parameter = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/timekeeper/{environment}/release"
+        assert fnmatch.fnmatchcase(parameter, own_path) == (environment == "dev"), environment
+    # ... and what the instances are allowed to read lies inside that path.
+    [read] = [s for s in statements_with(INSTANCE, "ssm:GetParameter") if s["Effect"] == "Allow"]
+    assert sub(read["Resource"], Environment="dev") == own_path
+
+
+def test_the_instances_may_change_no_instances_health():
+    """SetInstanceHealth cannot be limited to the caller's own instance: the role has no
+    Auto Scaling right at all (a failed bootstrap shuts its own instance down instead)."""
+    actions = {a for s in INSTANCE if s["Effect"] == "Allow" for a in listed(s["Action"])}
+    assert not {a for a in actions if a.startswith(("autoscaling:", "ec2:", "elasticloadbalancing:"))}, actions

@@ -124,7 +124,7 @@ def run_user_data(tmp_path, environment, release=None, playbook_exit=0, failing_
     stub.write_text(STUB.format(python=sys.executable, instance_id=INSTANCE_ID,
                                 availability_zone=AVAILABILITY_ZONE))
     stub.chmod(stub.stat().st_mode | stat.S_IEXEC)
-    for command in ("dnf", "curl", "aws", "cfn-signal", "python3.11"):
+    for command in ("dnf", "curl", "aws", "cfn-signal", "python3.11", "shutdown"):
         (stubs / command).symlink_to(stub)
     # The script installs under /opt; here under the test's own directory instead.
     script = render_user_data(environment).replace("'/opt/timekeeper-", f"'{tmp_path}/opt/timekeeper-")
@@ -199,14 +199,15 @@ def test_the_signalled_resource_is_the_auto_scaling_group():
     assert "CreationPolicy" in resources["AutoScalingGroup"]
 
 
-def test_a_failed_bootstrap_signals_failure_and_marks_the_instance_unhealthy(tmp_path):
+def test_a_failed_bootstrap_signals_failure_and_shuts_its_own_instance_down(tmp_path):
     status, calls, stderr = run_user_data(tmp_path, "prod", playbook_exit=2)
     assert status == 2
     assert "failed with status 2" in stderr
     assert [c["args"][:2] for c in calls_of(calls, "cfn-signal")] == [["--exit-code", "1"]]
-    [health] = calls_of(calls, "aws", "autoscaling", "set-instance-health")
-    assert health["args"][health["args"].index("--instance-id") + 1] == INSTANCE_ID
-    assert health["args"][health["args"].index("--health-status") + 1] == "Unhealthy"
+    # Its own instance only, and with no AWS right: the group replaces a stopped instance.
+    [shutdown] = calls_of(calls, "shutdown")
+    assert shutdown["args"][:2] == ["-h", "+1"]
+    assert calls_of(calls, "aws", "autoscaling") == []
 
 
 @pytest.mark.parametrize("record, complaint", [
@@ -244,8 +245,7 @@ def test_a_bundle_that_does_not_match_its_record_is_refused_unopened(tmp_path, t
     assert list(work_dir.iterdir()) == [], "nothing of the bundle is left, let alone unpacked"
     assert calls_of(calls, "pip") == [] and calls_of(calls, "ansible-playbook") == []
     assert [c["args"][:2] for c in calls_of(calls, "cfn-signal")] == [["--exit-code", "1"]]
-    [health] = calls_of(calls, "aws", "autoscaling", "set-instance-health")
-    assert health["args"][health["args"].index("--health-status") + 1] == "Unhealthy"
+    assert [c["args"][:2] for c in calls_of(calls, "shutdown")] == [["-h", "+1"]]
 
 
 @pytest.mark.parametrize("failing_command", ["dnf", "curl", "pip"])
