@@ -182,7 +182,6 @@ def test_each_agent_runs_with_the_role_of_its_kind():
         JENKINS_DIR / "agent-init.sh").read_text()
 
 
-
 def test_agents_install_the_kubectl_of_the_clusters_kubernetes_version():
     script = (JENKINS_DIR / "agent-init.sh").read_text()
     [version] = re.findall(r"^KUBECTL_VERSION=v(\d+\.\d+)\.\d+$", script, re.MULTILINE)
@@ -192,6 +191,7 @@ def test_agents_install_the_kubectl_of_the_clusters_kubernetes_version():
     check = script.index('| sha256sum --check')
     assert 'curl -fsSL "$kubectl_url.sha256"' in script[:check]
     assert script.index("sudo install -m 0755 /tmp/kubectl /usr/local/bin/kubectl") > check
+
 
 def _branch_targets():
     """Each branch's (and a release tag's) last environment, from shipService's defaults."""
