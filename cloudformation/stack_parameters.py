@@ -1,8 +1,8 @@
 """The parameters of one stack: its file, parameters/<environment>/<stack>.json, which holds
 only what differs per environment, plus the names of the parent stacks the template imports
 from (Parent<Layer>Stack), derived from the naming every layer uses: <service>-<environment>-
-<layer> (the service's name from its contract, service.yml; the Jenkins host's stacks live in
-the environment `ci`).
+<layer> of the stack's own environment (the service's name from its contract, service.yml; the
+Jenkins host's stacks form the environment `ci`, whose parent is its own network).
 
     python3 cloudformation/stack_parameters.py <environment> <stack>   # the JSON for deploy
 """
@@ -19,15 +19,14 @@ sys.path.insert(0, str(CLOUDFORMATION_DIR.parent / "lib"))
 
 import service_contract  # noqa: E402
 
-CI_ENVIRONMENT = "ci"
-# Parent<Layer>Stack -> (its layer, whether it lives in the ci environment rather than the stack's own)
+# Parent<Layer>Stack -> its layer, in the stack's own environment
 PARENTS = {
-    "ParentNetworkStack": ("network", False),
-    "ParentLoadBalancerStack": ("load-balancer", False),
-    "ParentArtifactsStack": ("artifacts", False),
-    # each environment's deploy role is the one principal that publishes its releases
-    "ParentDeployStack": ("deploy", False),
-    "ParentJenkinsStack": ("jenkins", True),
+    "ParentNetworkStack": "network",
+    "ParentLoadBalancerStack": "load-balancer",
+    "ParentArtifactsStack": "artifacts",
+    # each environment's deploy role is the one principal that publishes its releases and
+    # deploys them (its artifact bucket's writer, its EKS cluster's access entry)
+    "ParentDeployStack": "deploy",
 }
 
 
@@ -49,8 +48,7 @@ def parent_parameters(environment: str, stack: str) -> dict[str, str]:
     """The parent stack names the template declares, as the naming derives them."""
     template = (CLOUDFORMATION_DIR / ("%s.yaml" % stack)).read_text()
     declared = set(re.findall(r"^  (Parent\w+Stack):$", template, re.MULTILINE))
-    return {key: stack_name(CI_ENVIRONMENT if in_ci else environment, layer)
-            for key, (layer, in_ci) in PARENTS.items() if key in declared}
+    return {key: stack_name(environment, layer) for key, layer in PARENTS.items() if key in declared}
 
 
 def stack_parameters(environment: str, stack: str) -> dict[str, str]:

@@ -12,11 +12,23 @@ sudo dnf install -y -q java-17-amazon-corretto-headless git maven python3.11
 # instances (inventory/ec2-group_vars): AWS publishes it as an RPM in its own bucket. It
 # installs /usr/local/bin/session-manager-plugin, where the connection looks first.
 case "$(uname -m)" in
-  aarch64) ssm_plugin_arch=linux_arm64 ;;
-  *) ssm_plugin_arch=linux_64bit ;;
+  aarch64) ssm_plugin_arch=linux_arm64 kubectl_arch=arm64 ;;
+  *) ssm_plugin_arch=linux_64bit kubectl_arch=amd64 ;;
 esac
 sudo dnf install -y -q "https://s3.amazonaws.com/session-manager-downloads/plugin/latest/$ssm_plugin_arch/session-manager-plugin.rpm"
 session-manager-plugin --version
+
+# kubectl for deployTarget 'eks' (jenkins-lib deployEksService: apply -k with its built-in
+# kustomize, rollout status and undo): a release of the clusters' Kubernetes minor version
+# (cloudformation/eks.yaml KubernetesVersion; test_jenkins_controller.py compares them),
+# checked against the sha256 the Kubernetes release publishes beside the binary.
+KUBECTL_VERSION=v1.35.0
+kubectl_url="https://dl.k8s.io/release/$KUBECTL_VERSION/bin/linux/$kubectl_arch/kubectl"
+curl -fsSLo /tmp/kubectl "$kubectl_url"
+echo "$(curl -fsSL "$kubectl_url.sha256")  /tmp/kubectl" | sha256sum --check --quiet
+sudo install -m 0755 /tmp/kubectl /usr/local/bin/kubectl
+rm -f /tmp/kubectl
+kubectl version --client
 
 # A deploy agent's instance profile is <service>-<environment>-deploy-agent (deploy.yaml);
 # its one right is assuming <service>-<environment>-deploy, which every AWS CLI, boto3 and

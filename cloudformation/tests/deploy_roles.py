@@ -9,6 +9,9 @@ from iam_statements import ACCOUNT, REGION
 
 SERVICE_NAME = SERVICE["name"]
 INSTANCE_ID = "i-0123456789abcdef0"
+# What pushing an image (Jib's registry client) calls on the repository.
+ECR_PUSH = ("ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+            "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
 
 
 def rendered(template, environment):
@@ -66,6 +69,12 @@ def deploy_requests(environment):
     ecs_service = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/" + ecs.render(
         ecs_resources["Cluster"]["Properties"]["ClusterName"]) + "/" + ecs.render(
         the_resource(load_template("ecs"), "AWS::ECS::Service")["Properties"]["ServiceName"])
+    eks = rendered("eks", environment)
+    eks_resources = load_template("eks")["Resources"]
+    eks_repository = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/" + eks.render(
+        eks_resources["Repository"]["Properties"]["RepositoryName"])
+    cluster = f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/" + eks.render(
+        the_resource(load_template("eks"), "AWS::EKS::Cluster")["Properties"]["Name"])
     # the execution role's name is generated from the stack's and its logical id
     execution_role = f"arn:aws:iam::{ACCOUNT}:role/{stack_name(environment, 'ecs')}-ExecutionRole-1A2B3C4D5E6F"
     return [
@@ -86,7 +95,11 @@ def deploy_requests(environment):
         ("s3:ListBucket", f"arn:aws:s3:::{transfer}", {}),
         *[(action, f"arn:aws:s3:::{transfer}/{INSTANCE_ID}//root/.ansible/tmp/x.py", {})
           for action in ("s3:PutObject", "s3:GetObject", "s3:DeleteObject")],
-        *[(action, repository, {}) for action in ("ecr:InitiateLayerUpload", "ecr:PutImage")],
+        *[(action, repository, {}) for action in ECR_PUSH],
         *[(action, ecs_service, {}) for action in ("ecs:DescribeServices", "ecs:UpdateService")],
         ("iam:PassRole", execution_role, {"iam:PassedToService": "ecs-tasks.amazonaws.com"}),
+        # deployTarget 'eks': publishImage's push (`make push`, Jib), deployEksService's
+        # `aws eks update-kubeconfig`
+        *[(action, eks_repository, {}) for action in ECR_PUSH],
+        ("eks:DescribeCluster", cluster, {}),
     ]

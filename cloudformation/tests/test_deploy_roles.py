@@ -9,6 +9,7 @@ from cfn_templates import ENVIRONMENTS, load_template
 from deploy_roles import (AGENT_ROLES, BUILD_AGENT_ROLE, CONTROLLER_ROLE, DEPLOY_ROLES, artifact_object,
                           deploy_requests, promoted_from)
 from iam_evaluation import statement_applies
+from iam_statements import ACCOUNT, REGION
 
 PAIRS = [(role, resource) for role in ENVIRONMENTS for resource in ENVIRONMENTS]
 
@@ -125,3 +126,18 @@ def test_a_deploy_role_ends_and_resumes_only_its_own_sessions(environment):
     for action in ("ssm:TerminateSession", "ssm:ResumeSession", "ssmmessages:OpenDataChannel"):
         assert role.allows(action, f"{sessions}{own}-0a1b2c3d4e5f", {"aws:userid": own}), action
         assert not role.allows(action, f"{sessions}{other}-0a1b2c3d4e5f", {"aws:userid": own}), action
+
+
+def test_a_deploy_to_eks_reaches_its_own_cluster_and_repository_only():
+    """deploy_requests holds the EKS requests (the parametrized test above decides them for
+    every pair); here they are named: prod's cluster and repository refuse every other role."""
+    def eks_requests(environment):
+        return [(action, resource) for action, resource, _ in deploy_requests(environment)
+                if action == "eks:DescribeCluster" or resource.endswith(f":repository/timekeeper-{environment}-eks")]
+
+    prod = eks_requests("prod")
+    assert ("eks:DescribeCluster", f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/timekeeper-prod") in prod
+    assert ("ecr:PutImage", f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/timekeeper-prod-eks") in prod
+    for environment in ENVIRONMENTS:
+        for action, resource in prod:
+            assert DEPLOY_ROLES[environment].allows(action, resource) == (environment == "prod"), (environment, action)

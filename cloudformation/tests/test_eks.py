@@ -147,9 +147,12 @@ def test_the_cluster_autoscaler_scales_only_this_clusters_groups():
     assert resources(describe_node_group, **NAMES) == [f"arn:aws:eks:{REGION}:{ACCOUNT}:nodegroup/timekeeper-dev/*/*"]
 
 
-def test_the_jenkins_role_edits_only_the_services_namespace():
-    access = EKS["Resources"]["JenkinsAccess"]["Properties"]
-    assert access["PrincipalArn"] == {"Fn::ImportValue": {"Fn::Sub": "${ParentJenkinsStack}-RoleArn"}}
+def test_the_environments_deploy_role_edits_only_the_services_namespace():
+    access = EKS["Resources"]["DeployRoleAccess"]["Properties"]
+    assert access["PrincipalArn"] == {"Fn::ImportValue": {"Fn::Sub": "${ParentDeployStack}-RoleArn"}}
+    assert load_template("deploy")["Outputs"]["RoleArn"]["Value"] == {"Fn::GetAtt": ["DeployRole", "Arn"]}
+    for environment in ENVIRONMENTS:
+        assert load_parameters(environment, "eks")["ParentDeployStack"] == f"timekeeper-{environment}-deploy"
     [policy] = access["AccessPolicies"]
     assert policy["PolicyArn"]["Fn::Sub"].endswith(":cluster-access-policy/AmazonEKSEditPolicy")
     assert policy["AccessScope"] == {"Type": "namespace", "Namespaces": [{"Ref": "ServiceName"}]}

@@ -36,7 +36,7 @@ EMULATOR_GAPS = {
     # cluster go with it (test_eks.py reads them from the template).
     "eks": {"Cluster", "NodeGroup", "VpcCniAddon", "KubeProxyAddon", "CoreDnsAddon", "PodIdentityAgentAddon",
             "MetricsServerAddon", "LoadBalancerControllerRole", "LoadBalancerControllerIdentity",
-            "ClusterAutoscalerRole", "ClusterAutoscalerIdentity", "JenkinsAccess",
+            "ClusterAutoscalerRole", "ClusterAutoscalerIdentity", "DeployRoleAccess",
             "Outputs.ClusterName", "Outputs.NodeGroupName", "Outputs.LoadBalancerControllerRoleArn",
             "Outputs.ClusterAutoscalerRoleArn"},
     "jenkins": set(),

@@ -182,6 +182,17 @@ def test_each_agent_runs_with_the_role_of_its_kind():
         JENKINS_DIR / "agent-init.sh").read_text()
 
 
+def test_agents_install_the_kubectl_of_the_clusters_kubernetes_version():
+    script = (JENKINS_DIR / "agent-init.sh").read_text()
+    [version] = re.findall(r"^KUBECTL_VERSION=v(\d+\.\d+)\.\d+$", script, re.MULTILINE)
+    assert version == load_template("eks")["Parameters"]["KubernetesVersion"]["Default"]
+    assert 'kubectl_url="https://dl.k8s.io/release/$KUBECTL_VERSION/bin/linux/$kubectl_arch/kubectl"' in script
+    # the binary is installed only once it matches the checksum published beside it
+    check = script.index('| sha256sum --check')
+    assert 'curl -fsSL "$kubectl_url.sha256"' in script[:check]
+    assert script.index("sudo install -m 0755 /tmp/kubectl /usr/local/bin/kubectl") > check
+
+
 def _branch_targets():
     """Each branch's (and a release tag's) last environment, from shipService's defaults."""
     source = (REPO_ROOT / "jenkins-lib/vars/shipService.groovy").read_text()

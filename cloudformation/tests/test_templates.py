@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from cfn_templates import (
-    ALL_ENVIRONMENTS, CI_ENVIRONMENT,
+    ALL_ENVIRONMENTS,
     CLOUDFORMATION_DIR, ENVIRONMENTS, PARAMETERS_DIR, REPO_ROOT, TEMPLATE_NAMES, load_balancer_attributes,
     SERVICE, load_parameters, load_template, service_default_seconds, stack_name, stacks_of,
     target_group_attributes, template_path, the_resource,
@@ -91,14 +91,14 @@ def test_parameter_files_fit_their_templates(environment):
             if "AllowedValues" in declared[key]:
                 assert value in [str(v) for v in declared[key]["AllowedValues"]], (stack, key)
             if key.startswith("Parent") and key.endswith("Stack"):
-                parent_environment, layer = {
-                    "ParentNetworkStack": (environment, "network"),
-                    "ParentLoadBalancerStack": (environment, "load-balancer"),
-                    "ParentArtifactsStack": (environment, "artifacts"),
-                    "ParentDeployStack": (environment, "deploy"),
-                    # one Jenkins per account publishes every environment's releases
-                    "ParentJenkinsStack": (CI_ENVIRONMENT, "jenkins")}[key]
-                assert value == stack_name(parent_environment, layer), (stack, key)
+                # every parent is a stack of the same environment, deployed before this one
+                layer = {
+                    "ParentNetworkStack": "network",
+                    "ParentLoadBalancerStack": "load-balancer",
+                    "ParentArtifactsStack": "artifacts",
+                    "ParentDeployStack": "deploy"}[key]
+                assert value == stack_name(environment, layer), (stack, key)
+                assert stacks_of(environment).index(layer) < stacks_of(environment).index(stack), (stack, key)
             if key == "Environment":
                 assert value == environment
 

@@ -64,8 +64,8 @@ def test_the_controller_makes_ip_targets_and_calls_no_api_its_role_does_not_allo
     assert controller["replicaCount"] >= 2 and controller["podDisruptionBudget"] == {"maxUnavailable": 1}
 
 
-def test_jenkins_may_deploy_into_the_namespace_of_the_manifests_and_nowhere_else():
-    access = EKS["Resources"]["JenkinsAccess"]["Properties"]
+def test_the_deploy_role_may_deploy_into_the_namespace_of_the_manifests_and_nowhere_else():
+    access = EKS["Resources"]["DeployRoleAccess"]["Properties"]
     [policy] = access["AccessPolicies"]
     assert policy["AccessScope"] == {"Type": "namespace", "Namespaces": [{"Ref": "ServiceName"}]}
     # the overlays' objects are all in this namespace (test_kustomize_manifests.py)

@@ -56,7 +56,7 @@ def test_each_overlay_renders_the_same_objects_all_inside_the_services_namespace
         ("ConfigMap", "timekeeper"), ("Deployment", "timekeeper"), ("HorizontalPodAutoscaler", "timekeeper"),
         ("Ingress", "timekeeper"), ("NetworkPolicy", "timekeeper"), ("PodDisruptionBudget", "timekeeper"),
         ("Service", "timekeeper"), ("ServiceAccount", "timekeeper")])
-    # the pipeline may edit its namespace and nothing cluster-scoped (cloudformation/eks.yaml JenkinsAccess)
+    # the pipeline may edit its namespace and nothing cluster-scoped (cloudformation/eks.yaml DeployRoleAccess)
     namespace = the_object(render_namespace(), "Namespace")["metadata"]["name"]
     assert {o["metadata"].get("namespace") for o in objects} == {namespace}
 
