@@ -17,7 +17,6 @@ import org.timekeeper.resources.WebApplicationExceptionMapper;
 import org.timekeeper.server.ClientIpFilter;
 import org.timekeeper.server.ErrorsAndSlowRequests;
 import org.timekeeper.server.JettyWiring;
-import org.timekeeper.server.LockFreeMetricRegistry;
 import org.timekeeper.server.NodeIdentity;
 import org.timekeeper.server.PrometheusMetrics;
 import org.timekeeper.server.ResponseHeaders;
@@ -51,7 +50,6 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
 
     @Override
     public void initialize(Bootstrap<TimekeeperConfiguration> bootstrap) {
-        bootstrap.setMetricRegistry(new LockFreeMetricRegistry());
         bootstrap.setConfigurationSourceProvider(
                 TimekeeperConfigurationFactory.substituting(bootstrap.getConfigurationSourceProvider()));
         bootstrap.setConfigurationFactoryFactory(

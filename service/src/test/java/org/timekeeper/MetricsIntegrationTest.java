@@ -6,7 +6,6 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.timekeeper.server.LockFreeMetricRegistry;
 import org.timekeeper.server.PrometheusMetrics;
 import org.timekeeper.testing.RawHttp;
 import org.timekeeper.testing.RawHttp.Reply;
@@ -23,7 +22,6 @@ class MetricsIntegrationTest {
 
     static final DropwizardAppExtension<TimekeeperConfiguration> APP = TimekeeperTestApps.app();
 
-    private static final String JETTY_APP_HANDLER = "io.dropwizard.jetty.MutableServletContextHandler";
     private static final String ZONE_TIMER = "org_timekeeper_servlets_TimezoneServlet_zone";
 
     private Reply app(String path) throws IOException {
@@ -51,16 +49,6 @@ class MetricsIntegrationTest {
         assertThat(sample(text, ZONE_TIMER + "_4xx_responses_total")).isGreaterThanOrEqualTo(1);
         assertThat(text).contains("timekeeper_tzdata_info{version=\"" + tzdataVersion() + "\"} 1");
         assertThat(text).contains("timekeeper_build_info{commit=");
-    }
-
-    @Test
-    void jettyRequestMetricsKeepTheirNamesAndTypesWithLockFreeReservoirs() throws Exception {
-        assertThat(APP.getEnvironment().metrics()).isInstanceOf(LockFreeMetricRegistry.class);
-        assertThat(app("/api/timezone/Europe/Paris").status()).isEqualTo(200);
-        final JsonNode metrics = new ObjectMapper().readTree(admin("/metrics").body());
-        assertThat(metrics.get("timers").get(JETTY_APP_HANDLER + ".requests").get("count").asLong()).isPositive();
-        assertThat(metrics.get("timers").get(JETTY_APP_HANDLER + ".get-requests").get("count").asLong()).isPositive();
-        assertThat(metrics.get("meters").get(JETTY_APP_HANDLER + ".2xx-responses").get("count").asLong()).isPositive();
     }
 
     @Test
