@@ -9,13 +9,13 @@ deploy tests, and leaves the client unblocked."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import subprocess
 import time
 
 from ansible_test_support import SERVICE
 
+import local_fleet  # noqa: E402  (fleet/ is on sys.path through ansible_test_support)
 from load import LB_HOST, LB_PORT, DEFAULT_PATH, parse_hey
 
 LIMIT = SERVICE["rate_limit"]["requests_per_client"]
@@ -30,13 +30,7 @@ RECOVERY_BOUND_SECONDS = 2 * WINDOW_SECONDS + 10
 
 
 def get(path: str = DEFAULT_PATH) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection(LB_HOST, LB_PORT, timeout=10)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
+    return local_fleet.http_get(LB_HOST, LB_PORT, path, timeout=10)
 
 
 def test_a_client_over_the_limit_gets_429_json_never_5xx_and_is_served_again_when_it_slows_down(fleet):
