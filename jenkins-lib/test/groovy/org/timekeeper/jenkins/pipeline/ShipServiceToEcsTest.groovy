@@ -8,28 +8,12 @@ import org.junit.Before
 import org.junit.Test
 
 /** The whole pipeline with deployTarget 'ecs': the release's image promoted through each environment's ECS service. */
-class ShipServiceToEcsTest extends PipelineTestBase {
-
-    private static final String JOB = 'shipServiceSettingsTestJob.groovy'
-    private static final String VERSION = '1.4.0-57-3f2a9c1'
-    private static final String REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
-    private static final List<String> ENVIRONMENTS = ['dev', 'staging', 'prod']
-    private static final Map<String, String> URLS = [
-            dev    : 'https://greeter.dev.example.test',
-            staging: 'https://greeter.staging.example.test',
-            prod   : 'https://greeter.example.test',
-    ]
+class ShipServiceToEcsTest extends ShipServiceToImageTestBase {
 
     @Before
-    void scriptEachEnvironmentsEcsStackAndService() {
-        workspaceFiles["target/greeter-${VERSION}.jar".toString()] = 'greeter as built'
+    void scriptEachEnvironmentsEcsService() {
         ENVIRONMENTS.each { String environment ->
-            shell.serveEnvironment(environment, URLS[environment])
-            // The smoke test's view of the service once its rollout completed (the rollout is DeployEcsServiceTest's).
-            shell.fleetVersions[environment] = VERSION
-            shell.stackOutputs["greeter-${environment}-ecs.RepositoryUri".toString()] = repository(environment)
-            shell.stackOutputs["greeter-${environment}-ecs.ClusterName".toString()] = "greeter-${environment}".toString()
-            shell.stackOutputs["greeter-${environment}-ecs.EcsServiceName".toString()] = "greeter-${environment}-service".toString()
+            shell.stackOutputs[stack(environment, 'EcsServiceName')] = "greeter-${environment}-service".toString()
             shell.answer("^aws ecs describe-services --cluster greeter-${environment} .*'services\\[0\\]\\.taskDefinition'",
                     "${revision(environment, 6)}\n")
             shell.answer("^aws ecs describe-task-definition --task-definition ${revision(environment, 6)} ",
@@ -47,12 +31,7 @@ class ShipServiceToEcsTest extends PipelineTestBase {
 
         runScript(JOB)
 
-        List<String> expected = [
-                'mvn -B -ntp -DskipTests package',
-                'mvn -B -ntp verify',
-                'git rev-parse HEAD',
-                "mvn -B -ntp -DskipTests -Drevision=${VERSION} package",
-        ] + imagePush('dev') + ecsDeploy('dev') + smokeRequests('dev') +
+        List<String> expected = BUILD_COMMANDS + imagePush('dev') + ecsDeploy('dev') + smokeRequests('dev') +
                 imagePush('staging') + ecsDeploy('staging') + smokeRequests('staging') +
                 imagePush('prod') + ecsDeploy('prod') + smokeRequests('prod')
         assertEquals(expected*.toString(), commands())
@@ -118,7 +97,13 @@ class ShipServiceToEcsTest extends PipelineTestBase {
         assertTrue(commands().isEmpty())
     }
 
-    private static String repository(String environment) {
+    @Override
+    String stackLayer() {
+        return 'ecs'
+    }
+
+    @Override
+    String repository(String environment) {
         return "${REGISTRY}/greeter-${environment}".toString()
     }
 
@@ -126,17 +111,7 @@ class ShipServiceToEcsTest extends PipelineTestBase {
         return "arn:aws:ecs:eu-west-1:123456789012:task-definition/greeter-${environment}:${number}".toString()
     }
 
-    private static String stackOutput(String environment, String outputKey) {
-        return ("aws cloudformation describe-stacks --stack-name greeter-${environment}-ecs " +
-                "--query \"Stacks[0].Outputs[?OutputKey=='${outputKey}'].OutputValue\" --output text").toString()
-    }
-
-    private static List<String> imagePush(String environment) {
-        return [stackOutput(environment, 'RepositoryUri'), "make image RELEASE_VERSION=${VERSION}".toString(),
-                "make push IMAGE_REPOSITORY=${repository(environment)} RELEASE_VERSION=${VERSION}".toString()]
-    }
-
-    private static List<String> ecsDeploy(String environment) {
+    private List<String> ecsDeploy(String environment) {
         String cluster = "--cluster greeter-${environment}"
         String primary = ("aws ecs describe-services ${cluster} --services greeter-${environment}-service " +
                 "--query \"services[0].deployments[?status=='PRIMARY'].[taskDefinition,rolloutState,rolloutStateReason]\" " +
@@ -150,9 +125,5 @@ class ShipServiceToEcsTest extends PipelineTestBase {
                 "aws ecs update-service ${cluster} --service greeter-${environment}-service " +
                         "--task-definition ${revision(environment, 7)} --query service.serviceName --output text",
                 primary, primary]*.toString()
-    }
-
-    private static List<String> smokeRequests(String environment) {
-        return smokeRequestsOf("${URLS[environment]}/api/hello".toString())
     }
 }

@@ -8,29 +8,12 @@ import org.junit.Before
 import org.junit.Test
 
 /** The whole pipeline with deployTarget 'eks': the release's image promoted through each environment's EKS cluster. */
-class ShipServiceToEksTest extends PipelineTestBase {
+class ShipServiceToEksTest extends ShipServiceToImageTestBase {
 
-    private static final String JOB = 'shipServiceSettingsTestJob.groovy'
-    private static final String VERSION = '1.4.0-57-3f2a9c1'
-    private static final String REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
-    private static final List<String> ENVIRONMENTS = ['dev', 'staging', 'prod']
-    private static final Map<String, String> URLS = [
-            dev    : 'https://greeter.dev.example.test',
-            staging: 'https://greeter.staging.example.test',
-            prod   : 'https://greeter.example.test',
-    ]
     private static final String KUBECTL = 'kubectl --kubeconfig eks-kubeconfig'
 
     @Before
-    void scriptEachEnvironmentsEksStack() {
-        workspaceFiles["target/greeter-${VERSION}.jar".toString()] = 'greeter as built'
-        ENVIRONMENTS.each { String environment ->
-            shell.serveEnvironment(environment, URLS[environment])
-            // The smoke test's view of the service once its rollout completed (the rollout is DeployEksServiceTest's).
-            shell.fleetVersions[environment] = VERSION
-            shell.stackOutputs["greeter-${environment}-eks.RepositoryUri".toString()] = repository(environment)
-            shell.stackOutputs["greeter-${environment}-eks.ClusterName".toString()] = "greeter-${environment}".toString()
-        }
+    void chooseEks() {
         givenStepSettings(service: 'greeter', smokePath: '/api/hello', environmentUrls: URLS, deployTarget: 'eks')
     }
 
@@ -40,14 +23,9 @@ class ShipServiceToEksTest extends PipelineTestBase {
 
         runScript(JOB)
 
-        List<String> expected = [
-                'mvn -B -ntp -DskipTests package',
-                'mvn -B -ntp verify',
-                'git rev-parse HEAD',
-                "mvn -B -ntp -DskipTests -Drevision=${VERSION} package",
-        ] + imagePush('dev') + eksDeploy('dev') + smokeRequestsOf("${URLS.dev}/api/hello".toString()) +
-                imagePush('staging') + eksDeploy('staging') + smokeRequestsOf("${URLS.staging}/api/hello".toString()) +
-                imagePush('prod') + eksDeploy('prod') + smokeRequestsOf("${URLS.prod}/api/hello".toString())
+        List<String> expected = BUILD_COMMANDS + imagePush('dev') + eksDeploy('dev') + smokeRequests('dev') +
+                imagePush('staging') + eksDeploy('staging') + smokeRequests('staging') +
+                imagePush('prod') + eksDeploy('prod') + smokeRequests('prod')
         assertEquals(expected*.toString(), commands())
         assertEquals(['Checkout', 'Build', 'Test', 'Package', 'Publish',
                       'Deploy dev', 'Smoke dev', 'Deploy staging', 'Smoke staging',
@@ -88,21 +66,17 @@ class ShipServiceToEksTest extends PipelineTestBase {
         assertBuildSucceeded()
     }
 
-    private static String repository(String environment) {
+    @Override
+    String stackLayer() {
+        return 'eks'
+    }
+
+    @Override
+    String repository(String environment) {
         return "${REGISTRY}/greeter-${environment}-eks".toString()
     }
 
-    private static String stackOutput(String environment, String outputKey) {
-        return ("aws cloudformation describe-stacks --stack-name greeter-${environment}-eks " +
-                "--query \"Stacks[0].Outputs[?OutputKey=='${outputKey}'].OutputValue\" --output text").toString()
-    }
-
-    private static List<String> imagePush(String environment) {
-        return [stackOutput(environment, 'RepositoryUri'), "make image RELEASE_VERSION=${VERSION}".toString(),
-                "make push IMAGE_REPOSITORY=${repository(environment)} RELEASE_VERSION=${VERSION}".toString()]
-    }
-
-    private static List<String> eksDeploy(String environment) {
+    private List<String> eksDeploy(String environment) {
         return [stackOutput(environment, 'ClusterName'),
                 "aws eks update-kubeconfig --name greeter-${environment} --kubeconfig eks-kubeconfig",
                 "${KUBECTL} apply -k eks-release",
