@@ -1,7 +1,6 @@
 import org.timekeeper.jenkins.EcsRollout
 import org.timekeeper.jenkins.EcsTaskDefinition
 import org.timekeeper.jenkins.Environment
-import org.timekeeper.jenkins.Release
 import org.timekeeper.jenkins.Settings
 import org.timekeeper.jenkins.ShellCommands
 import org.timekeeper.jenkins.StackOutputVariable
@@ -35,10 +34,7 @@ def call(Map settings = [:]) {
             pollSeconds: 15,
     ]
     Map config = Settings.merge('deployEcsService', defaultConfig, settings)
-    Settings.matching('deployEcsService', 'service', config.service, Release.SERVICE_PATTERN,
-            'a lower-case name (letters, digits, dashes)')
-    Settings.matching('deployEcsService', 'environment', config.environment, Environment.NAME_PATTERN,
-            'an environment name')
+    Settings.serviceAndEnvironment('deployEcsService', config)
     Settings.matching('deployEcsService', 'image', config.image, EcsTaskDefinition.IMAGE_PATTERN,
             'an image reference <repository URI>:<tag>')
     Settings.matching('deployEcsService', 'ecsStackLayer', config.ecsStackLayer, Environment.NAME_PATTERN,

@@ -1,7 +1,6 @@
 import org.timekeeper.jenkins.EcsTaskDefinition
 import org.timekeeper.jenkins.Environment
 import org.timekeeper.jenkins.KustomizeRelease
-import org.timekeeper.jenkins.Release
 import org.timekeeper.jenkins.Settings
 import org.timekeeper.jenkins.ShellCommands
 import org.timekeeper.jenkins.StackOutputVariable
@@ -39,10 +38,7 @@ def call(Map settings = [:]) {
             rolloutTimeoutMinutes: 15,
     ]
     Map config = Settings.merge('deployEksService', defaultConfig, settings)
-    Settings.matching('deployEksService', 'service', config.service, Release.SERVICE_PATTERN,
-            'a lower-case name (letters, digits, dashes)')
-    Settings.matching('deployEksService', 'environment', config.environment, Environment.NAME_PATTERN,
-            'an environment name')
+    Settings.serviceAndEnvironment('deployEksService', config)
     Settings.matching('deployEksService', 'image', config.image, EcsTaskDefinition.IMAGE_PATTERN,
             'an image reference <repository URI>:<tag>')
     Settings.matching('deployEksService', 'eksStackLayer', config.eksStackLayer, Environment.NAME_PATTERN,

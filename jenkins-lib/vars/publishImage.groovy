@@ -1,5 +1,4 @@
 import org.timekeeper.jenkins.Environment
-import org.timekeeper.jenkins.Release
 import org.timekeeper.jenkins.ReleaseVersion
 import org.timekeeper.jenkins.Settings
 import org.timekeeper.jenkins.ShellCommands
@@ -29,10 +28,7 @@ def call(Map settings = [:]) {
             awsRegion: '',
     ]
     Map config = Settings.merge('publishImage', defaultConfig, settings)
-    Settings.matching('publishImage', 'service', config.service, Release.SERVICE_PATTERN,
-            'a lower-case name (letters, digits, dashes)')
-    Settings.matching('publishImage', 'environment', config.environment, Environment.NAME_PATTERN,
-            'an environment name')
+    Settings.serviceAndEnvironment('publishImage', config)
     Settings.matching('publishImage', 'version', config.version, ReleaseVersion.VERSION_PATTERN, 'a release version')
     Settings.matching('publishImage', 'ecsStackLayer', config.ecsStackLayer, Environment.NAME_PATTERN,
             'a stack layer name')

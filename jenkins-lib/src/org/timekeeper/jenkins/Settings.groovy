@@ -83,6 +83,13 @@ class Settings implements Serializable {
         return checked
     }
 
+    /** The settings 'service' and 'environment' a step acts on: a service's name and an environment's. */
+    @NonCPS
+    static void serviceAndEnvironment(String stepName, Map config) {
+        matching(stepName, 'service', config.service, Release.SERVICE_PATTERN, 'a lower-case name (letters, digits, dashes)')
+        matching(stepName, 'environment', config.environment, Environment.NAME_PATTERN, 'an environment name')
+    }
+
     /** Fails with a message naming the key unless {@code value} matches {@code pattern}. */
     @NonCPS
     static String matching(String stepName, String key, Object value, String pattern, String meaning) {
