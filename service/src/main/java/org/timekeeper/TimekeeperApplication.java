@@ -20,7 +20,10 @@ import org.timekeeper.server.JettyWiring;
 import org.timekeeper.server.NodeIdentity;
 import org.timekeeper.server.PrometheusMetrics;
 import org.timekeeper.server.ResponseHeaders;
+import org.timekeeper.server.TrustedProxies;
+import org.timekeeper.servlets.CountedAnswers;
 import org.timekeeper.servlets.TimezoneAnswers;
+import org.timekeeper.servlets.TimezoneReadHandler;
 import org.timekeeper.servlets.TimezoneServlet;
 
 import java.io.File;
@@ -78,10 +81,16 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
         final ZoneCatalog catalog = ZoneCatalog.fromTzdata();
         final DateTimeCalculator calculator = new DateTimeCalculator(catalog);
 
+        final TrustedProxies trustedProxies = configuration.trustedProxyRanges();
+        final CountedAnswers timezoneAnswers =
+                new CountedAnswers(new TimezoneAnswers(catalog, calculator, clock), environment.metrics());
         JettyWiring.install(environment, new ResponseHeaders(node.instanceId(), build.version()),
                 new ErrorsAndSlowRequests(configuration.getRequestLogMinimumStatus(),
-                        configuration.getRequestLogSlowerThan().toMilliseconds()));
-        environment.servlets().addFilter("client-ip", new ClientIpFilter(configuration.trustedProxyRanges()))
+                        configuration.getRequestLogSlowerThan().toMilliseconds()),
+                new TimezoneReadHandler(timezoneAnswers, trustedProxies,
+                        environment.getApplicationContext()),
+                TimezoneReadHandler::answersOnTheApplicationPort);
+        environment.servlets().addFilter("client-ip", new ClientIpFilter(trustedProxies))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
 
         environment.healthChecks().register(TimeDataHealthCheck.NAME, new TimeDataHealthCheck(catalog, calculator, clock));
@@ -91,8 +100,7 @@ public class TimekeeperApplication extends Application<TimekeeperConfiguration> 
         environment.jersey().register(new WebApplicationExceptionMapper());
         environment.jersey().register(new UnexpectedExceptionMapper());
         environment.jersey().register(new InfoResource(build, node, catalog.tzdataVersion(), clock, clock.instant()));
-        environment.servlets().addServlet("timezone", new TimezoneServlet(
-                        new TimezoneAnswers(catalog, calculator, clock), environment.metrics()))
+        environment.servlets().addServlet("timezone", new TimezoneServlet(timezoneAnswers))
                 .addMapping(TimezoneServlet.MAPPINGS.toArray(new String[0]));
         environment.jersey().register(new IpResource(geoIpLocator(configuration, catalog, environment), calculator,
                 clock));

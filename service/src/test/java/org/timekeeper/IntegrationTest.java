@@ -2,6 +2,7 @@ package org.timekeeper;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.timekeeper.testing.RawHttp.Reply;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,6 +62,51 @@ class IntegrationTest {
         assertThat(body.get("timezone").asText()).isEqualTo("Europe/London");
         assertThat(body.get("client_ip").asText())
                 .as("X-Forwarded-For is ignored when no proxy is trusted").isEqualTo(HOST);
+    }
+
+    /**
+     * A plain read is answered by the Jetty handler ahead of the servlet context, the same
+     * request spelled with a percent-encoded letter by the servlet behind it: both answer alike.
+     */
+    @Test
+    void theHandlerAndTheServletAnswerEveryReadAlike() throws Exception {
+        final Map<String, String> plainToEncoded = Map.of(
+                "/api/timezone", "/api/timezon%65",
+                "/api/timezone.txt", "/api/timezon%65.txt",
+                "/api/timezone/Europe", "/api/timezone/Europ%65",
+                "/api/timezone/Europe/London", "/api/timezone/Europe/%4Condon",
+                "/api/timezone/America/New_York.txt", "/api/timezone/America/New_Yor%6B.txt",
+                "/api/timezone/Europe/Atlantis", "/api/timezone/Europe/Atlanti%73",
+                "/api/timezone/Atlantis.txt", "/api/timezone/Atlanti%73.txt");
+        for (Map.Entry<String, String> paths : plainToEncoded.entrySet()) {
+            for (String method : List.of("GET", "HEAD")) {
+                final Reply plain = app(method, paths.getKey(), Map.of("Accept", "*/*"));
+                final Reply encoded = app(method, paths.getValue(), Map.of("Accept", "*/*"));
+                final String what = method + " " + paths.getKey();
+                assertThat(plain.status()).as(what).isEqualTo(encoded.status());
+                assertThat(mediaType(plain)).as(what).isEqualTo(mediaType(encoded)).isNotBlank();
+                assertThat(plain.header("Content-Length")).as(what).isNotNull();
+                assertThat(withoutTheTime(plain.body())).as(what).isEqualTo(withoutTheTime(encoded.body()));
+                assertThat(plain.body().isEmpty()).as(what).isEqualTo(method.equals("HEAD"));
+            }
+            assertThat(app("GET", paths.getKey(), Map.of("Accept", "application/xml")).status())
+                    .as("406 " + paths.getKey()).isEqualTo(app("GET", paths.getValue(), Map.of("Accept", "application/xml")).status());
+        }
+    }
+
+    /** "application/json; charset=utf-8" and "application/json;charset=utf-8" are the same media type. */
+    private static String mediaType(Reply reply) {
+        return reply.header("Content-Type").replace(" ", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** A body with the instant-dependent fields of a DateTime removed. */
+    private String withoutTheTime(String body) throws IOException {
+        if (!body.startsWith("{\"abbreviation\"")) {
+            return body.replaceAll("(?m)^(datetime|unixtime|utc_datetime): .*$", "");
+        }
+        final ObjectNode json = (ObjectNode) mapper.readTree(body);
+        json.remove(List.of("datetime", "unixtime", "utc_datetime"));
+        return json.toString();
     }
 
     @Test

@@ -51,6 +51,22 @@ class MetricsIntegrationTest {
         assertThat(text).contains("timekeeper_build_info{commit=");
     }
 
+    /** The hot reads are answered ahead of the servlet context, inside Jetty's request metrics. */
+    @Test
+    void jettysRequestMetricsCountEveryReadUnderTheirUsualNames() throws Exception {
+        final String jetty = "io_dropwizard_jetty_MutableServletContextHandler_";
+        final String before = admin(PrometheusMetrics.PATH).body();
+        assertThat(app("/api/timezone/Europe/Paris").status()).isEqualTo(200);
+        assertThat(app("/api/timezone/Europe/%50aris").status()).as("answered by the servlet").isEqualTo(200);
+        assertThat(app("/api/timezone/Europe/Atlantis.txt").status()).isEqualTo(404);
+        final String after = admin(PrometheusMetrics.PATH).body();
+        assertThat(sample(after, jetty + "get_requests_count") - sample(before, jetty + "get_requests_count")).isEqualTo(3);
+        assertThat(sample(after, jetty + "2xx_responses_total") - sample(before, jetty + "2xx_responses_total"))
+                .isGreaterThanOrEqualTo(2);
+        assertThat(sample(after, jetty + "4xx_responses_total") - sample(before, jetty + "4xx_responses_total"))
+                .isGreaterThanOrEqualTo(1);
+    }
+
     @Test
     void dropwizardJsonMetricsCarryTheTzRelease() throws Exception {
         final JsonNode metrics = new ObjectMapper().readTree(admin("/metrics").body());

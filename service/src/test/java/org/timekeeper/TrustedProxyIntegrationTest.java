@@ -19,9 +19,15 @@ class TrustedProxyIntegrationTest {
     static final DropwizardAppExtension<TimekeeperConfiguration> APP =
             TimekeeperTestApps.app(ConfigOverride.config("trustedProxies", "127.0.0.1, 10.0.0.0/8"));
 
+    /** The client_ip of a request, the same whether the Jetty handler or the servlet (an encoded letter) answers it. */
     private String clientIp(Map<String, String> headers) throws Exception {
-        final RawHttp.Reply reply = RawHttp.send("127.0.0.1", APP.getLocalPort(), "GET",
-                "/api/timezone/Etc/UTC", headers, 10_000);
+        final String byTheHandler = clientIp("/api/timezone/Etc/UTC", headers);
+        assertThat(clientIp("/api/timezone/Etc/%55TC", headers)).as("the servlet's").isEqualTo(byTheHandler);
+        return byTheHandler;
+    }
+
+    private String clientIp(String path, Map<String, String> headers) throws Exception {
+        final RawHttp.Reply reply = RawHttp.send("127.0.0.1", APP.getLocalPort(), "GET", path, headers, 10_000);
         assertThat(reply.status()).isEqualTo(200);
         return new ObjectMapper().readTree(reply.body()).get("client_ip").asText();
     }

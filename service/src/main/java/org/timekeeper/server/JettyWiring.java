@@ -5,8 +5,10 @@ import io.dropwizard.core.setup.Environment;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.ShutdownThread;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
@@ -16,13 +18,15 @@ import org.eclipse.jetty.util.component.LifeCycle;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Installs what Dropwizard's configuration cannot express on the Jetty server it builds: the
  * identity/request-id headers on every connector, and JSON error handlers at the server level
  * and in both servlet contexts, so no response of either port is ever HTML; an Allow header on
- * every 405; which requests the request log writes; and the switch to closing connections
- * once SIGTERM arrives.
+ * every 405; which requests the request log writes; the switch to closing connections
+ * once SIGTERM arrives; and a handler of the hot requests ahead of the application's servlet
+ * context, inside Dropwizard's request metrics.
  */
 public final class JettyWiring {
 
@@ -32,8 +36,13 @@ public final class JettyWiring {
     private JettyWiring() {
     }
 
+    /**
+     * @param aheadOfApplicationContext a handler whose child is the application's servlet
+     *                                  context; it takes that context's place in the server
+     */
     public static void install(Environment environment, ResponseHeaders responseHeaders,
-                               ErrorsAndSlowRequests requestLogFilter) {
+                               ErrorsAndSlowRequests requestLogFilter, Handler.Wrapper aheadOfApplicationContext,
+                               Predicate<Request> inlineReads) {
         environment.getApplicationContext().setErrorHandler(new JsonErrorHandler(responseHeaders));
         environment.getAdminContext().setErrorHandler(new JsonErrorHandler(responseHeaders));
         environment.servlets().addFilter("allow-on-405", new AllowOn405Filter(AllowedMethods::ofApplicationPath, true))
@@ -45,6 +54,8 @@ public final class JettyWiring {
             public void lifeCycleStarting(LifeCycle event) {
                 if (event instanceof Server server) {
                     server.setErrorHandler(new JsonErrorHandler(responseHeaders));
+                    placeAhead(server, aheadOfApplicationContext);
+                    server.setHandler(new InlineReads(server.getHandler(), inlineReads));
                     registerShutdownSteps(server, responseHeaders);
                     if (server.getRequestLog() instanceof RequestLogImpl requestLog) {
                         // Its start-up status report (a version check that always warns inside a
@@ -59,6 +70,22 @@ public final class JettyWiring {
                 }
             }
         });
+    }
+
+    /**
+     * Dropwizard wraps the application's servlet context in its request metrics handler; the
+     * given handler goes between the two, so the requests it answers are counted, logged and
+     * drained as all others are.
+     */
+    private static void placeAhead(Server server, Handler.Wrapper ahead) {
+        final Handler applicationContext = ahead.getHandler();
+        final List<Handler.Wrapper> parents = server.getDescendants(Handler.Wrapper.class).stream()
+                .filter(wrapper -> wrapper != ahead && wrapper.getHandler() == applicationContext)
+                .toList();
+        if (parents.size() != 1) {
+            throw new IllegalStateException("expected one handler around the application context, found " + parents);
+        }
+        parents.get(0).setHandler(ahead);
     }
 
     /**

@@ -22,12 +22,15 @@ public final class ZoneNames {
             return false;
         }
         for (int i = 0; i < segment.length(); i++) {
-            final char c = segment.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '+' || c == '-')) {
+            if (!isNameCharacter(segment.charAt(i))) {
                 return false;
             }
         }
         return true;
+    }
+
+    static boolean isNameCharacter(char c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '+' || c == '-';
     }
 
     /** Why a segment can never be part of a tz name (a 400), or empty when it may be one. */
