@@ -25,8 +25,9 @@ import java.util.function.Predicate;
  * identity/request-id headers on every connector, and JSON error handlers at the server level
  * and in both servlet contexts, so no response of either port is ever HTML; an Allow header on
  * every 405; which requests the request log writes; the switch to closing connections
- * once SIGTERM arrives; and a handler of the hot requests ahead of the application's servlet
- * context, inside Dropwizard's request metrics.
+ * once SIGTERM arrives; a handler of the hot requests ahead of the application's servlet
+ * context, inside Dropwizard's request metrics; and {@link InlineReads} at the top, so those
+ * requests run on the thread that parsed them.
  */
 public final class JettyWiring {
 
@@ -39,6 +40,7 @@ public final class JettyWiring {
     /**
      * @param aheadOfApplicationContext a handler whose child is the application's servlet
      *                                  context; it takes that context's place in the server
+     * @param inlineReads               the requests that handler answers with no blocking call
      */
     public static void install(Environment environment, ResponseHeaders responseHeaders,
                                ErrorsAndSlowRequests requestLogFilter, Handler.Wrapper aheadOfApplicationContext,
