@@ -23,7 +23,7 @@ import java.util.Collections;
 public class ClientIpFilter implements Filter {
 
     public static final String PROPERTY = "timekeeper.clientIp";
-    static final String FORWARDED_FOR = "X-Forwarded-For";
+    public static final String FORWARDED_FOR = "X-Forwarded-For";
 
     private final TrustedProxies trustedProxies;
 

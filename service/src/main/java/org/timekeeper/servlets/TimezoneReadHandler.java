@@ -20,8 +20,9 @@ import java.util.Map;
 /**
  * The hot requests, GET and HEAD of {@value TimezoneServlet#PATH}, its .txt and the names under
  * it, answered by a Jetty handler ahead of the application's servlet context: no servlet
- * request and response, filter chain or header wrappers per request (the benchmark's profile
- * put most of the service's CPU there). It sits inside everything the server does for every
+ * request and response, filter chain or header wrappers per request, and no call that may
+ * block, so that {@link org.timekeeper.server.InlineReads} can run it on the selector thread
+ * that parsed the request. It sits inside everything the server does for every
  * request: Dropwizard's Jetty request metrics, the graceful stop, the identity and request-id
  * headers (a connector customizer) and the request log. client_ip follows the same rule as
  * {@link ClientIpFilter}, the answers and their per-endpoint metrics are the servlet's
@@ -33,8 +34,10 @@ import java.util.Map;
  */
 public final class TimezoneReadHandler extends Handler.Wrapper {
 
+    /** Dropwizard's name for the connectors of the application port (the admin port's are "admin"). */
+    public static final String APPLICATION_CONNECTOR = "application";
+
     private static final String PATH = TimezoneServlet.PATH;
-    private static final String FORWARDED_FOR = "X-Forwarded-For";
     private static final Map<String, HttpField> CONTENT_TYPES = Map.of(
             MediaTypes.APPLICATION_JSON_UTF8, new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, MediaTypes.APPLICATION_JSON_UTF8),
             MediaTypes.TEXT_PLAIN_UTF8, new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, MediaTypes.TEXT_PLAIN_UTF8));
@@ -48,9 +51,6 @@ public final class TimezoneReadHandler extends Handler.Wrapper {
         this.answers = answers;
         this.trustedProxies = trustedProxies;
     }
-
-    /** Dropwizard's name for the connectors of the application port (the admin port's are "admin"). */
-    static final String APPLICATION_CONNECTOR = "application";
 
     /** Whether this handler answers the request itself, with no blocking call. */
     public static boolean answersOnTheApplicationPort(Request request) {
@@ -71,7 +71,7 @@ public final class TimezoneReadHandler extends Handler.Wrapper {
         final long start = System.nanoTime();
         final HttpFields requestHeaders = request.getHeaders();
         final String clientIp = trustedProxies.clientAddress(Request.getRemoteAddr(request),
-                requestHeaders.getValuesList(FORWARDED_FOR));
+                requestHeaders.getValuesList(ClientIpFilter.FORWARDED_FOR));
         final Answer answer = answers.get(path.substring(PATH.length()), requestHeaders.get(HttpHeader.ACCEPT), clientIp);
         response.setStatus(answer.status());
         final HttpFields.Mutable responseHeaders = response.getHeaders();
