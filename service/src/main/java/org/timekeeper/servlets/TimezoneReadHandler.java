@@ -54,20 +54,23 @@ public final class TimezoneReadHandler extends Handler.Wrapper {
 
     /** Whether this handler answers the request itself, with no blocking call. */
     public static boolean answersOnTheApplicationPort(Request request) {
+        return APPLICATION_CONNECTOR.equals(request.getConnectionMetaData().getConnector().getName())
+                && isPlainRead(request);
+    }
+
+    /** A GET or HEAD of a plain path: what this handler answers, of the requests that reach it. */
+    private static boolean isPlainRead(Request request) {
         final String method = request.getMethod();
-        return ("GET".equals(method) || "HEAD".equals(method))
-                && APPLICATION_CONNECTOR.equals(request.getConnectionMetaData().getConnector().getName())
-                && isPlainRead(request.getHttpURI().getPath());
+        return ("GET".equals(method) || "HEAD".equals(method)) && isPlainRead(request.getHttpURI().getPath());
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        final String method = request.getMethod();
-        final boolean head = "HEAD".equals(method);
-        final String path = request.getHttpURI().getPath();
-        if (!(head || "GET".equals(method)) || !isPlainRead(path)) {
+        if (!isPlainRead(request)) {
             return super.handle(request, response, callback);
         }
+        final boolean head = "HEAD".equals(request.getMethod());
+        final String path = request.getHttpURI().getPath();
         final long start = System.nanoTime();
         final HttpFields requestHeaders = request.getHeaders();
         final String clientIp = trustedProxies.clientAddress(Request.getRemoteAddr(request),
