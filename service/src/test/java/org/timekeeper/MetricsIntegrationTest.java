@@ -11,10 +11,9 @@ import org.timekeeper.testing.RawHttp;
 import org.timekeeper.testing.RawHttp.Reply;
 
 import java.io.IOException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.timekeeper.testing.PrometheusText.sample;
 
 /** Per-endpoint request metrics and the tz release, in Dropwizard's JSON and in Prometheus text on the admin port. */
 @ExtendWith(DropwizardExtensionsSupport.class)
@@ -51,22 +50,6 @@ class MetricsIntegrationTest {
         assertThat(text).contains("timekeeper_build_info{commit=");
     }
 
-    /** The hot reads are answered ahead of the servlet context, inside Jetty's request metrics. */
-    @Test
-    void jettysRequestMetricsCountEveryReadUnderTheirUsualNames() throws Exception {
-        final String jetty = "io_dropwizard_jetty_MutableServletContextHandler_";
-        final String before = admin(PrometheusMetrics.PATH).body();
-        assertThat(app("/api/timezone/Europe/Paris").status()).isEqualTo(200);
-        assertThat(app("/api/timezone/Europe/%50aris").status()).as("answered by the servlet").isEqualTo(200);
-        assertThat(app("/api/timezone/Europe/Atlantis.txt").status()).isEqualTo(404);
-        final String after = admin(PrometheusMetrics.PATH).body();
-        assertThat(sample(after, jetty + "get_requests_count") - sample(before, jetty + "get_requests_count")).isEqualTo(3);
-        assertThat(sample(after, jetty + "2xx_responses_total") - sample(before, jetty + "2xx_responses_total"))
-                .isGreaterThanOrEqualTo(2);
-        assertThat(sample(after, jetty + "4xx_responses_total") - sample(before, jetty + "4xx_responses_total"))
-                .isGreaterThanOrEqualTo(1);
-    }
-
     @Test
     void dropwizardJsonMetricsCarryTheTzRelease() throws Exception {
         final JsonNode metrics = new ObjectMapper().readTree(admin("/metrics").body());
@@ -76,11 +59,5 @@ class MetricsIntegrationTest {
 
     private String tzdataVersion() throws IOException {
         return new ObjectMapper().readTree(app("/api/info").body()).get("tzdata_version").asText();
-    }
-
-    /** The value of an unlabelled sample, 0 when absent. */
-    private static long sample(String exposition, String name) {
-        final Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(exposition);
-        return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : 0;
     }
 }

@@ -58,7 +58,11 @@ public final class CountedAnswers {
         }
     }
 
-    /** Counts an answer written, {@code startNanos} being {@link System#nanoTime()} when its request arrived. */
+    /**
+     * Counts an answer before it is written, {@code startNanos} being {@link System#nanoTime()} when its
+     * request arrived: once a client holds a response, a scrape already counts it. The time spent
+     * sending it is in Jetty's request timers.
+     */
     void count(Answer answer, long startNanos) {
         metrics.get(answer.endpoint()).record(answer.status(), System.nanoTime() - startNanos);
     }

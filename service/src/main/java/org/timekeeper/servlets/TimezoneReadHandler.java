@@ -80,8 +80,8 @@ public final class TimezoneReadHandler extends Handler.Wrapper {
         final HttpFields.Mutable responseHeaders = response.getHeaders();
         responseHeaders.put(CONTENT_TYPES.get(answer.contentType()));
         responseHeaders.put(HttpHeader.CONTENT_LENGTH, answer.body().length);
-        response.write(true, head ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(answer.body()), callback);
         answers.count(answer, start);
+        response.write(true, head ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(answer.body()), callback);
         return true;
     }
 

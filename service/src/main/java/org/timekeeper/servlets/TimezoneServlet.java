@@ -47,8 +47,8 @@ public class TimezoneServlet extends HttpServlet {
         final long start = System.nanoTime();
         final String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         final Answer answer = answers.get(path.substring(PATH.length()), request.getHeader("Accept"), clientIpOf(request));
-        write(response, answer, !head);
         answers.count(answer, start);
+        write(response, answer, !head);
     }
 
     private static String clientIpOf(HttpServletRequest request) {
